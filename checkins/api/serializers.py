@@ -1,0 +1,137 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from rest_framework import serializers
+
+from checkins import rules
+from checkins.models import CheckIn, Flare
+
+
+def pain_field(**kwargs):
+    message = "Rate it with a whole number from 0 (no pain) to 10 (worst imaginable)."
+    return serializers.IntegerField(
+        min_value=0,
+        max_value=10,
+        error_messages={
+            "required": message,
+            "null": message,
+            "invalid": message,
+            "min_value": message,
+            "max_value": message,
+            "max_string_length": message,
+        },
+        **kwargs,
+    )
+
+
+def as_drf_error(func, *args):
+    """Run a domain rule and report its Django ValidationError the DRF way."""
+    try:
+        return func(*args)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(list(error.messages)) from None
+
+
+class CheckInSerializer(serializers.ModelSerializer):
+    """A day's check-in. ``patient`` comes from the context, never from the body."""
+
+    date = serializers.DateField(required=False)
+    back_pain = pain_field()
+    hip_pain = pain_field()
+    sitting_hours = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        min_value=0,
+        max_value=24,
+        required=False,
+        allow_null=True,
+        coerce_to_string=False,
+        error_messages={
+            "min_value": "Sitting time is between 0 and 24 hours.",
+            "max_value": "Sitting time is between 0 and 24 hours.",
+            "max_whole_digits": "Sitting time is between 0 and 24 hours.",
+            "max_digits": "Sitting time is between 0 and 24 hours.",
+            "max_decimal_places": "Give sitting time in whole or half hours, for example 6 or 6.5.",
+            "invalid": "Give sitting time as a number of hours, for example 6 or 6.5.",
+        },
+    )
+    worse_after_sitting = serializers.BooleanField(required=False, allow_null=True)
+    eased_by_walking = serializers.BooleanField(required=False, allow_null=True)
+    first_region = serializers.ChoiceField(
+        choices=CheckIn.Region.choices,
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid_choice": "Choose one of hip, back, together or unsure."},
+    )
+    note = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        error_messages={"max_length": "Keep the note to 2,000 characters or fewer."},
+    )
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CheckIn
+        fields = [
+            "date",
+            "back_pain",
+            "hip_pain",
+            "sitting_hours",
+            "worse_after_sitting",
+            "eased_by_walking",
+            "first_region",
+            "note",
+            "url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def get_url(self, checkin) -> str:
+        return reverse("api:checkin-detail", kwargs={"day": checkin.date})
+
+    def validate_date(self, value):
+        return as_drf_error(rules.validate_checkin_date, self.context["patient"], value)
+
+    def validate_sitting_hours(self, value):
+        return as_drf_error(rules.validate_sitting_hours, value)
+
+
+class CheckInRangeSerializer(serializers.Serializer):
+    """The list filters ``from`` and ``to`` (inclusive local dates)."""
+
+    from_ = serializers.DateField(required=False)
+    to = serializers.DateField(required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+    def validate(self, attrs):
+        if "from" in attrs and "to" in attrs and attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"from": ["'from' must be on or before 'to'."]})
+        return attrs
+
+
+class FlareSerializer(serializers.ModelSerializer):
+    intensity = pain_field()
+    region = serializers.ChoiceField(
+        choices=Flare.Region.choices, error_messages={"invalid_choice": "Choose one of back, hip or both."}
+    )
+    occurred_at = serializers.DateTimeField(required=False)
+    trigger = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    note = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        error_messages={"max_length": "Keep the note to 2,000 characters or fewer."},
+    )
+
+    class Meta:
+        model = Flare
+        fields = ["id", "occurred_at", "region", "intensity", "trigger", "note", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+    def validate_occurred_at(self, value):
+        return as_drf_error(rules.normalise_flare_time, self.context["patient"], value)

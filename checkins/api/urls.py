@@ -1,0 +1,9 @@
+from django.urls import path
+
+from checkins.api import views
+
+urlpatterns = [
+    path("checkins/", views.CheckInListCreate.as_view(), name="checkin-list"),
+    path("checkins/<isodate:day>/", views.CheckInDetail.as_view(), name="checkin-detail"),
+    path("flares/", views.FlareListCreate.as_view(), name="flare-list"),
+]

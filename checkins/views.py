@@ -1,0 +1,119 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from checkins import actions, rules
+from checkins.api.serializers import CheckInSerializer, FlareSerializer
+from checkins.models import CheckIn, Flare
+from vida.forms import first_errors, form_values
+from vida.permissions import patient_required
+
+CHECKIN_FIELDS = [
+    "date",
+    "back_pain",
+    "hip_pain",
+    "sitting_hours",
+    "worse_after_sitting",
+    "eased_by_walking",
+    "first_region",
+    "note",
+]
+FLARE_FIELDS = ["occurred_at", "region", "intensity", "trigger", "note"]
+HISTORY_DAYS = 60
+
+
+def scale_options(current):
+    current = "" if current is None else str(current)
+    return [{"value": n, "checked": str(n) == current} for n in range(11)]
+
+
+def as_form_strings(checkin):
+    """A saved check-in as the strings its form fields would have posted."""
+    values = CheckInSerializer(checkin).data
+    for name in ("worse_after_sitting", "eased_by_walking"):
+        values[name] = "" if values[name] is None else str(values[name]).lower()
+    values["sitting_hours"] = "" if values["sitting_hours"] is None else f"{values['sitting_hours']:g}"
+    return values
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def today(request):
+    patient = request.user
+    local_today = patient.local_today()
+    earliest, _ = rules.checkin_window(patient)
+    errors = {}
+    if request.method == "POST":
+        values = form_values(request.POST, CHECKIN_FIELDS)
+        serializer = CheckInSerializer(data=values, context={"patient": patient})
+        if serializer.is_valid():
+            day = serializer.validated_data.get("date", local_today)
+            checkin, created = actions.save_checkin(patient, day, serializer.validated_data)
+            when = "today" if day == local_today else f"{day:%a %d %b}"
+            verb = "Saved" if created else "Updated"
+            messages.success(
+                request, f"{verb} {when}: lower back {checkin.back_pain}, hip {checkin.hip_pain}."
+            )
+            return redirect("today")
+        errors = first_errors(serializer.errors)
+        existing = None
+    else:
+        existing = CheckIn.objects.for_patient(patient).filter(date=local_today).first()
+        values = as_form_strings(existing) if existing else {"date": local_today.isoformat()}
+    context = {
+        "values": values,
+        "errors": errors,
+        "existing": existing,
+        "local_today": local_today,
+        "earliest": earliest,
+        "back_options": scale_options(values.get("back_pain")),
+        "hip_options": scale_options(values.get("hip_pain")),
+        "regions": CheckIn.Region.choices,
+    }
+    return render(request, "checkins/today.html", context, status=400 if errors else 200)
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def flares(request):
+    patient = request.user
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = form_values(request.POST, FLARE_FIELDS)
+        serializer = FlareSerializer(data=values, context={"patient": patient})
+        if serializer.is_valid():
+            flare = actions.log_flare(patient, serializer.validated_data)
+            messages.success(request, f"Flare logged: {flare.get_region_display().lower()}, {flare.intensity}/10.")
+            return redirect("flares")
+        errors = first_errors(serializer.errors)
+    recent = Flare.objects.for_patient(patient).order_by("-occurred_at")[:30]
+    context = {
+        "values": values,
+        "errors": errors,
+        "recent": recent,
+        "intensity_options": scale_options(values.get("intensity")),
+        "regions": Flare.Region.choices,
+        "now_local": patient.local_now().strftime("%Y-%m-%dT%H:%M"),
+    }
+    return render(request, "checkins/flares.html", context, status=400 if errors else 200)
+
+
+@patient_required
+def history(request):
+    patient = request.user
+    since = patient.local_today() - dt.timedelta(days=HISTORY_DAYS - 1)
+    days = list(CheckIn.objects.for_patient(patient).filter(date__gte=since).order_by("-date"))
+    flare_counts = dict(
+        Flare.objects.for_patient(patient)
+        .annotate(day=TruncDate("occurred_at", tzinfo=patient.zone))
+        .filter(day__gte=since)
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    rows = [{"checkin": c, "flares": flare_counts.get(c.date, 0)} for c in days]
+    return render(request, "checkins/history.html", {"rows": rows, "days": HISTORY_DAYS})

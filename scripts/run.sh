@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Serve Vida for development: web server, Celery worker and Celery beat together.
+# Ctrl-C stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+mkdir -p var
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping Vida..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+$BIN/celery -A vida worker --loglevel=warning --concurrency=1 --pool=solo &
+pids+=($!)
+$BIN/celery -A vida beat --loglevel=warning --schedule=var/celerybeat-schedule &
+pids+=($!)
+
+echo
+echo "Vida is at http://127.0.0.1:8000  (demo patient: demo.patient / vida-demo-patient)"
+echo "Press Ctrl-C to stop."
+echo
+$BIN/python manage.py runserver 127.0.0.1:8000 &
+pids+=($!)
+wait -n "${pids[@]}"

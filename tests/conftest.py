@@ -1,0 +1,75 @@
+"""Shared fixtures: the personas every feature is tested with, and API clients."""
+import os
+
+import pytest
+from django.conf import settings as django_settings
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import ClinicianFactory, PatientFactory
+
+# Playwright's sync API runs an event loop in the test thread; the test's own
+# database calls are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    engine = django_settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        raise pytest.UsageError(
+            "The tests run on PostgreSQL only. Use `make test`, or set "
+            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/vida and "
+            "CELERY_BROKER_URL=redis://127.0.0.1:6379/15."
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords_and_clean_cache(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from django.core.cache import cache
+
+    cache.clear()  # throttling counters must not leak between tests
+    yield
+
+
+@pytest.fixture
+def patient(db):
+    return PatientFactory(username="pat", timezone="Europe/London")
+
+
+@pytest.fixture
+def other_patient(db):
+    return PatientFactory(username="olive", timezone="America/New_York")
+
+
+@pytest.fixture
+def clinician(db):
+    return ClinicianFactory(username="dr.cole")
+
+
+def client_for(user):
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def anon_api():
+    return APIClient()
+
+
+@pytest.fixture
+def patient_api(patient):
+    return client_for(patient)
+
+
+@pytest.fixture
+def other_api(other_patient):
+    return client_for(other_patient)
+
+
+@pytest.fixture
+def clinician_api(clinician):
+    return client_for(clinician)

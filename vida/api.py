@@ -1,0 +1,22 @@
+"""Small pieces every app's API shares."""
+from django.utils import timezone
+from rest_framework.permissions import IsAuthenticated
+
+from vida.permissions import IsPatient
+
+
+class PatientAPIMixin:
+    """An endpoint about the requesting patient's own record.
+
+    Patients only; the serializers get the patient in their context, and times
+    are read and written in the patient's own zone.
+    """
+
+    permission_classes = [IsAuthenticated, IsPatient]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        timezone.activate(request.user.zone)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "patient": self.request.user}

@@ -1,0 +1,9 @@
+"""/api/v1/: each app contributes its own api/urls.py."""
+from django.urls import include, path
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("checkins.api.urls")),
+]

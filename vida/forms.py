@@ -1,0 +1,25 @@
+"""Helpers for server-rendered forms that validate through the API's serializers.
+
+The pages post the same field names as the API and are checked by the same
+serializer, so a rule never has two versions.
+"""
+
+
+def form_values(post, fields):
+    """The non-empty submitted values among ``fields``, as a plain dict.
+
+    A plain dict (not the QueryDict) makes DRF treat an unanswered optional
+    field as absent rather than as an HTML checkbox left off.
+    """
+    return {name: post[name] for name in fields if post.get(name, "") != ""}
+
+
+def first_errors(errors):
+    """``{field: "first message"}`` from a DRF error dict, for showing beside inputs."""
+    flat = {}
+    for field, messages in errors.items():
+        if isinstance(messages, (list, tuple)) and messages:
+            flat[field] = str(messages[0])
+        elif messages:
+            flat[field] = str(messages)
+    return flat
