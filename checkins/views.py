@@ -9,6 +9,8 @@ from django.views.decorators.http import require_http_methods
 from checkins import actions, rules
 from checkins.api.serializers import CheckInSerializer, FlareSerializer
 from checkins.models import CheckIn, Flare
+from screening.status import red_flag_banner
+from stretches.recommend import today_recommendation
 from vida.forms import first_errors, form_values
 from vida.permissions import patient_required
 
@@ -73,6 +75,8 @@ def today(request):
         "back_options": scale_options(values.get("back_pain")),
         "hip_options": scale_options(values.get("hip_pain")),
         "regions": CheckIn.Region.choices,
+        "red_flag": red_flag_banner(patient),
+        "recommendation": today_recommendation(patient),
     }
     return render(request, "checkins/today.html", context, status=400 if errors else 200)
 

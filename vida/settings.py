@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "accounts",
     "checkins",
+    "screening",
+    "stretches",
 ]
 
 MIDDLEWARE = [

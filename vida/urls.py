@@ -16,4 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("checkins.urls")),
+    path("", include("screening.urls")),
+    path("", include("stretches.urls")),
 ]
