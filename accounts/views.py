@@ -7,7 +7,15 @@ from django.views.decorators.http import require_http_methods
 from accounts.actions import register_patient
 from accounts.api.serializers import ProfileSerializer, RegisterSerializer
 from accounts.timezones import timezone_names
-from vida.forms import first_errors, form_values
+from vida.forms import error_summary, first_errors, form_values
+
+LABELS = {
+    "username": "Username",
+    "email": "Email",
+    "password": "Password",
+    "timezone": "Time zone",
+    "display_name": "Display name",
+}
 
 
 def home(request):
@@ -38,7 +46,12 @@ def signup(request):
     return render(
         request,
         "accounts/signup.html",
-        {"values": values, "errors": errors, "timezones": timezone_names()},
+        {
+            "values": values,
+            "errors": errors,
+            "summary": error_summary(errors, LABELS),
+            "timezones": timezone_names(),
+        },
         status=400 if errors else 200,
     )
 
@@ -62,6 +75,11 @@ def settings_page(request):
     return render(
         request,
         "accounts/settings.html",
-        {"values": values, "errors": errors, "timezones": timezone_names()},
+        {
+            "values": values,
+            "errors": errors,
+            "summary": error_summary(errors, LABELS),
+            "timezones": timezone_names(),
+        },
         status=400 if errors else 200,
     )

@@ -11,7 +11,7 @@ from checkins.api.serializers import CheckInSerializer, FlareSerializer
 from checkins.models import CheckIn, Flare
 from screening.status import red_flag_banner
 from stretches.recommend import today_recommendation
-from vida.forms import first_errors, form_values
+from vida.forms import error_summary, first_errors, form_values
 from vida.permissions import patient_required
 
 CHECKIN_FIELDS = [
@@ -25,6 +25,21 @@ CHECKIN_FIELDS = [
     "note",
 ]
 FLARE_FIELDS = ["occurred_at", "region", "intensity", "trigger", "note"]
+LABELS = {
+    "back_pain": "Lower back pain",
+    "hip_pain": "Hip pain",
+    "sitting_hours": "Hours sitting",
+    "worse_after_sitting": "Worse after sitting",
+    "eased_by_walking": "Eased by walking",
+    "first_region": "Which came first",
+    "note": "Note",
+    "date": "Day",
+    "region": "Where",
+    "intensity": "Intensity",
+    "trigger": "What set it off",
+    "occurred_at": "When",
+    "non_field_errors": "Check-in",
+}
 HISTORY_DAYS = 60
 
 
@@ -69,6 +84,7 @@ def today(request):
     context = {
         "values": values,
         "errors": errors,
+        "summary": error_summary(errors, LABELS),
         "existing": existing,
         "local_today": local_today,
         "earliest": earliest,
@@ -98,6 +114,7 @@ def flares(request):
     context = {
         "values": values,
         "errors": errors,
+        "summary": error_summary(errors, LABELS),
         "recent": recent,
         "intensity_options": scale_options(values.get("intensity")),
         "regions": Flare.Region.choices,

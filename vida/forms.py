@@ -23,3 +23,8 @@ def first_errors(errors):
         elif messages:
             flat[field] = str(messages)
     return flat
+
+
+def error_summary(errors, labels):
+    """``[(field, "Label: message")]`` for the summary at the top of a form."""
+    return [(field, f"{labels.get(field, field)}: {message}") for field, message in errors.items()]

@@ -1,0 +1,140 @@
+"""The server-rendered pages, through Django's test client (the browser tests drive them for real)."""
+import datetime as dt
+
+import pytest
+
+from checkins.models import CheckIn, Flare
+from tests.factories import CheckInFactory, FlareFactory, days_ago
+
+pytestmark = pytest.mark.django_db
+
+PATIENT_PAGES = ["/today/", "/flares/", "/history/"]
+
+
+@pytest.fixture
+def patient_client(client, patient):
+    client.force_login(patient)
+    return client
+
+
+@pytest.mark.parametrize("path", PATIENT_PAGES + ["/settings/"])
+def test_pages_send_anonymous_visitors_to_log_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("path", PATIENT_PAGES)
+def test_patient_pages_do_not_exist_for_clinicians(client, clinician, path):
+    client.force_login(clinician)
+    assert client.get(path).status_code == 404
+
+
+def test_home_redirects_by_role(client, patient, clinician):
+    assert client.get("/")["Location"] == "/accounts/login/"
+    client.force_login(patient)
+    assert client.get("/")["Location"] == "/today/"
+
+
+def test_today_form_uses_the_api_field_names(patient_client):
+    html = patient_client.get("/today/").content.decode()
+    for name in ["back_pain", "hip_pain", "sitting_hours", "worse_after_sitting", "eased_by_walking", "first_region",
+                 "note", "date"]:
+        assert f'name="{name}"' in html
+
+
+def test_today_saves_then_edits_the_same_day(patient_client, patient):
+    patient_client.post("/today/", {"back_pain": "6", "hip_pain": "3", "sitting_hours": "8.5"})
+    patient_client.post("/today/", {"back_pain": "4", "hip_pain": "3", "worse_after_sitting": "true"})
+    stored = CheckIn.objects.get(patient=patient)
+    assert (stored.back_pain, stored.sitting_hours, stored.worse_after_sitting) == (4, None, True)
+
+
+def test_today_shows_errors_and_keeps_the_answers(patient_client):
+    response = patient_client.post("/today/", {"hip_pain": "7", "sitting_hours": "30", "note": "kept"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Rate it with a whole number from 0 (no pain) to 10" in html
+    assert "between 0 and 24 hours" in html
+    assert 'value="7" checked' in html
+    assert ">kept</textarea>" in html
+    assert not CheckIn.objects.exists()
+
+
+def test_today_refuses_a_future_date(patient_client, patient):
+    tomorrow = patient.local_today() + dt.timedelta(days=1)
+    response = patient_client.post("/today/", {"back_pain": "1", "hip_pain": "1", "date": tomorrow.isoformat()})
+    assert response.status_code == 400
+    assert "in the future" in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_flare_page_logs_a_flare(patient_client, patient):
+    response = patient_client.post("/flares/", {"region": "hip", "intensity": "8", "trigger": "car"})
+    assert response.status_code == 302
+    flare = Flare.objects.get(patient=patient)
+    assert (flare.region, flare.intensity, flare.trigger) == ("hip", 8, "car")
+
+
+def test_flare_page_refuses_missing_region(patient_client):
+    response = patient_client.post("/flares/", {"intensity": "8"})
+    assert response.status_code == 400
+    assert "region" in response.content.decode()
+    assert not Flare.objects.exists()
+
+
+def test_history_shows_only_my_days(patient_client, patient, other_patient):
+    CheckInFactory(patient=patient, date=days_ago(patient, 1), back_pain=2, hip_pain=6)
+    CheckInFactory(patient=other_patient, date=days_ago(other_patient, 1), back_pain=9, hip_pain=9, note="secret")
+    FlareFactory(patient=other_patient, trigger="their trigger")
+    html = patient_client.get("/history/").content.decode()
+    assert "--v: 6" in html
+    assert "--v: 9" not in html
+
+
+def test_flares_page_shows_only_my_flares(patient_client, patient, other_patient):
+    FlareFactory(patient=patient, trigger="my trigger")
+    FlareFactory(patient=other_patient, trigger="their trigger")
+    html = patient_client.get("/flares/").content.decode()
+    assert "my trigger" in html and "their trigger" not in html
+
+
+def test_history_query_count_does_not_grow_with_days(patient_client, patient, django_assert_max_num_queries):
+    for n in range(40):
+        CheckInFactory(patient=patient, date=days_ago(patient, n))
+        FlareFactory(patient=patient)
+    with django_assert_max_num_queries(5):  # session, user, check-ins, flare counts
+        assert patient_client.get("/history/").status_code == 200
+
+
+def test_signup_creates_a_patient_and_logs_in(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "newbie", "email": "newbie@example.org", "password": "stretch-the-hips-daily",
+         "timezone": "Asia/Tokyo"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/today/"
+    assert client.get("/today/").status_code == 200
+
+
+def test_signup_errors_keep_the_answers_but_not_the_password(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "newbie", "email": "bad", "password": "stretch-the-hips-daily", "timezone": "Asia/Tokyo"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="newbie"' in html
+    assert "stretch-the-hips-daily" not in html
+    assert '<option value="Asia/Tokyo" selected>' in html
+
+
+def test_settings_change_the_timezone(client, patient):
+    client.force_login(patient)
+    client.post("/settings/", {"timezone": "America/Chicago", "display_name": "P"})
+    patient.refresh_from_db()
+    assert patient.timezone == "America/Chicago"
+    response = client.post("/settings/", {"timezone": "Nowhere/City"})
+    assert response.status_code == 400
+    patient.refresh_from_db()
+    assert patient.timezone == "America/Chicago"
