@@ -1,0 +1,66 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+
+from screening import actions
+from screening.api.serializers import AnswersSerializer, QuestionnaireSerializer, ScreeningResponseSerializer
+from screening.models import ScreeningResponse
+from screening.questionnaire import CURRENT
+from vida.api import PatientAPIMixin
+
+
+class QuestionnaireView(generics.GenericAPIView):
+    """The current questionnaire. Any signed-in person may read it: it holds no one's data."""
+
+    serializer_class = QuestionnaireSerializer
+
+    def get(self, request):
+        return Response(self.get_serializer(CURRENT).data)
+
+
+class ResponseListCreate(PatientAPIMixin, generics.ListCreateAPIView):
+    """My screenings, newest first; POST answers to take the screening again."""
+
+    serializer_class = ScreeningResponseSerializer
+
+    def get_queryset(self):
+        return ScreeningResponse.objects.for_patient(self.request.user).order_by("-created_at")
+
+    @extend_schema(
+        description=(
+            "Take the screening: every question of the version answered. A bad answer is a 400 "
+            "naming its question, and nothing is stored."
+        ),
+        request=AnswersSerializer,
+        responses={201: ScreeningResponseSerializer},
+    )
+    def post(self, request):
+        answers = AnswersSerializer(data=request.data)
+        answers.is_valid(raise_exception=True)
+        response = actions.record_screening(request.user, **answers.validated_data)
+        data = self.get_serializer(response).data
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
+
+
+class LatestResponse(PatientAPIMixin, generics.RetrieveAPIView):
+    """My most recent screening; 404 before the first."""
+
+    serializer_class = ScreeningResponseSerializer
+
+    def get_object(self):
+        latest = ScreeningResponse.objects.latest_for(self.request.user)
+        if latest is None:
+            raise Http404("No screening yet.")
+        return latest
+
+
+class ResponseDetail(PatientAPIMixin, generics.RetrieveAPIView):
+    """One of my screenings; anyone else's is a 404."""
+
+    serializer_class = ScreeningResponseSerializer
+
+    def get_object(self):
+        mine = ScreeningResponse.objects.for_patient(self.request.user)
+        return get_object_or_404(mine, pk=self.kwargs["response_id"])
