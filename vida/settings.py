@@ -34,6 +34,10 @@ else:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
     DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
+# `make bench` mounts a bare insert endpoint to compare the check-in API with
+# (bench/views.py). Off unless asked for, and never in production.
+VIDA_BENCH_ENDPOINTS = not PRODUCTION and env.bool("VIDA_BENCH_ENDPOINTS", default=False)
+
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -112,6 +116,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("VIDA_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+VIDA_MEDIA_ACCEL_REDIRECT = env.str("VIDA_MEDIA_ACCEL_REDIRECT", default="")  # nginx sends media; README
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
