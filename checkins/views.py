@@ -11,7 +11,7 @@ from checkins.api.serializers import CheckInSerializer, FlareSerializer
 from checkins.models import CheckIn, Flare
 from screening.status import red_flag_banner
 from stretches.recommend import today_recommendation
-from vida.forms import error_summary, first_errors, form_values
+from vida.forms import error_summary, first_errors, form_values, scale_options
 from vida.permissions import patient_required
 
 CHECKIN_FIELDS = [
@@ -41,11 +41,6 @@ LABELS = {
     "non_field_errors": "Check-in",
 }
 HISTORY_DAYS = 60
-
-
-def scale_options(current):
-    current = "" if current is None else str(current)
-    return [{"value": n, "checked": str(n) == current} for n in range(11)]
 
 
 def as_form_strings(checkin):

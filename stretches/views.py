@@ -12,7 +12,7 @@ from stretches import actions, recommend, serving
 from stretches.access import current_session, session_for, video_for
 from stretches.api.serializers import PAIN_FIELDS, SessionProgressSerializer, VideoFilterSerializer
 from stretches.models import StretchVideo, format_length
-from vida.forms import error_summary, first_errors, form_values
+from vida.forms import error_summary, first_errors, form_values, scale_options
 from vida.permissions import patient_required
 
 LABELS = {
@@ -26,11 +26,6 @@ LABELS = {
 }
 LENGTHS = [(60, "Up to 1 minute"), (120, "Up to 2 minutes"), (300, "Up to 5 minutes")]
 RELIEF_SHOWN = 3
-
-
-def scale_options(current):
-    current = "" if current is None else str(current)
-    return [{"value": n, "checked": str(n) == current} for n in range(11)]
 
 
 def change_words(drop):

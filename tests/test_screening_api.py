@@ -5,30 +5,14 @@ import pytest
 
 from screening import actions
 from screening.models import ScreeningResponse
+from tests.screening_answers import HIP_PATTERNS, RED_FLAGS, answers
 
 QUESTIONS = "/api/v1/screening/questions/"
 RESPONSES = "/api/v1/screening/responses/"
 LATEST = "/api/v1/screening/responses/latest/"
 
-RED_FLAGS = [
-    "bladder_bowel",
-    "saddle_numbness",
-    "leg_weakness",
-    "bilateral_sciatica",
-    "fever_unwell",
-    "cancer_history",
-    "weight_loss",
-    "night_pain",
-    "trauma",
-]
-HIP_PATTERNS = ["sitting_worse", "front_hip", "walking_better"]
 
 pytestmark = pytest.mark.django_db
-
-
-def answers(**given):
-    """A complete set of answers with no red flag and no hip pattern, changed by ``given``."""
-    return {**{qid: False for qid in RED_FLAGS + HIP_PATTERNS}, "leading_region": "unsure", **given}
 
 
 def body(**given):

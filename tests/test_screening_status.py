@@ -8,27 +8,15 @@ from screening import actions
 from screening.models import ScreeningResponse
 from screening.status import latest_hip_component, red_flag_banner, stretches_paused
 from tests.factories import ClinicianFactory
+from tests.screening_answers import answers
 
-RED_FLAGS = [
-    "bladder_bowel",
-    "saddle_numbness",
-    "leg_weakness",
-    "bilateral_sciatica",
-    "fever_unwell",
-    "cancer_history",
-    "weight_loss",
-    "night_pain",
-    "trauma",
-]
-HIP_PATTERNS = ["sitting_worse", "front_hip", "walking_better"]
 
 pytestmark = pytest.mark.django_db
 
 
 def screen(patient, **given):
     """``patient`` takes the screening with no red flag and no hip pattern, changed by ``given``."""
-    answers = {**{qid: False for qid in RED_FLAGS + HIP_PATTERNS}, "leading_region": "unsure", **given}
-    return actions.record_screening(patient, "hip-pattern-v1", answers)
+    return actions.record_screening(patient, "hip-pattern-v1", answers(**given))
 
 
 def test_nothing_is_paused_before_any_screening(patient):

@@ -6,27 +6,15 @@ import pytest
 
 from screening import actions
 from screening.models import ScreeningResponse
+from tests.screening_answers import HIP_PATTERNS, RED_FLAGS, answers
 
-RED_FLAGS = [
-    "bladder_bowel",
-    "saddle_numbness",
-    "leg_weakness",
-    "bilateral_sciatica",
-    "fever_unwell",
-    "cancer_history",
-    "weight_loss",
-    "night_pain",
-    "trauma",
-]
-HIP_PATTERNS = ["sitting_worse", "front_hip", "walking_better"]
 QUESTION_IDS = [*RED_FLAGS, *HIP_PATTERNS, "leading_region"]
 
 pytestmark = pytest.mark.django_db
 
 
 def screen(patient, **given):
-    answers = {**{qid: False for qid in RED_FLAGS + HIP_PATTERNS}, "leading_region": "unsure", **given}
-    return actions.record_screening(patient, "hip-pattern-v1", answers)
+    return actions.record_screening(patient, "hip-pattern-v1", answers(**given))
 
 
 def form(**given):

@@ -9,6 +9,7 @@ from stretches import recommend
 from stretches.models import StretchSession
 from tests.conftest import client_for
 from tests.factories import CheckInFactory, UserFactory, days_ago
+from tests.screening_answers import HIP_PATTERNS, answers
 from tests.stretch_factories import StretchSessionFactory, StretchVideoFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,20 +27,13 @@ SESSION_FIELDS = {
     "id", "video", "started_at", "watched_seconds", "completed",
     "back_pain_before", "hip_pain_before", "back_pain_after", "hip_pain_after",
 }
-RED_FLAG_IDS = [
-    "bladder_bowel", "saddle_numbness", "leg_weakness", "bilateral_sciatica",
-    "fever_unwell", "cancer_history", "weight_loss", "night_pain", "trauma",
-]
-HIP_PATTERN_IDS = ["sitting_worse", "front_hip", "walking_better"]
 
 
 def screening(api, *, red_flag=False, hip_patterns=0):
     """A screening through the real screening API; ``hip_patterns`` of the three answered yes."""
-    answers = {question: False for question in RED_FLAG_IDS}
-    answers.update({question: number < hip_patterns for number, question in enumerate(HIP_PATTERN_IDS)})
-    answers.update(leading_region="hip", bladder_bowel=red_flag)
-    response = api.post("/api/v1/screening/responses/", {"version": "hip-pattern-v1", "answers": answers},
-                        format="json")
+    given = {question: number < hip_patterns for number, question in enumerate(HIP_PATTERNS)}
+    body = {"version": "hip-pattern-v1", "answers": answers(leading_region="hip", bladder_bowel=red_flag, **given)}
+    response = api.post("/api/v1/screening/responses/", body, format="json")
     assert response.status_code == 201, response.content
     return response.json()
 

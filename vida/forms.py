@@ -28,3 +28,9 @@ def first_errors(errors):
 def error_summary(errors, labels):
     """``[(field, "Label: message")]`` for the summary at the top of a form."""
     return [(field, f"{labels.get(field, field)}: {message}") for field, message in errors.items()]
+
+
+def scale_options(current):
+    """The 0-10 radio options for templates/_pain_scale.html, with ``current`` checked."""
+    current = "" if current is None else str(current)
+    return [{"value": n, "checked": str(n) == current} for n in range(11)]

@@ -4,21 +4,9 @@ from playwright.sync_api import expect
 
 from screening.models import ScreeningResponse
 from tests.factories import PatientFactory
+from tests.screening_answers import HIP_PATTERNS, RED_FLAGS
 
 pytestmark = pytest.mark.browser
-
-RED_FLAGS = [
-    "bladder_bowel",
-    "saddle_numbness",
-    "leg_weakness",
-    "bilateral_sciatica",
-    "fever_unwell",
-    "cancer_history",
-    "weight_loss",
-    "night_pain",
-    "trauma",
-]
-HIP_PATTERNS = ["sitting_worse", "front_hip", "walking_better"]
 
 
 @pytest.fixture
