@@ -395,12 +395,17 @@ def _vtt_time(seconds: float) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
+# Captions sit at the top of the frame: there they cover the instruction they
+# repeat, while the hold countdown drawn lower down stays in sight.
+CUE_SETTINGS = "line:0"
+
+
 def render_vtt(segments: list[Segment]) -> str:
     """One cue per segment, timed exactly like the frames."""
     lines = ["WEBVTT", ""]
     for seg in segments:
         lines.append(f"{seg.kind}-{seg.step_number}" if seg.kind == "step" else seg.kind)
-        lines.append(f"{_vtt_time(seg.start)} --> {_vtt_time(seg.end)}")
+        lines.append(f"{_vtt_time(seg.start)} --> {_vtt_time(seg.end)} {CUE_SETTINGS}")
         lines.append(html.escape(seg.text, quote=False))
         lines.append("")
     return "\n".join(lines)

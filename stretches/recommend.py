@@ -82,8 +82,9 @@ def choose_focus(*, paused=False, back_pain=None, hip_pain=None, from_today=True
         )
     if back_pain is not None and hip_pain is not None and hip_pain >= back_pain:
         hurt = "hurts" if from_today else "hurt"
+        compared = "as much as" if hip_pain == back_pain else "more than"
         return HIP_AND_LUMBAR, (
-            f"Your hip ({hip_pain}/10) {hurt} as much as your back ({back_pain}/10) or more {when}, "
+            f"Your hip ({hip_pain}/10) {hurt} {compared} your back ({back_pain}/10) {when}, "
             "so start with the hip flexors, then ease the lower back."
         )
     if back_pain is None:

@@ -7,7 +7,7 @@ import pytest
 
 from stretches import demo_media
 
-CUE_TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3})$")
+CUE_TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3}) line:0$")
 
 needs_ffmpeg = pytest.mark.skipif(
     not demo_media.ffmpeg_available(), reason="ffmpeg/ffprobe are not installed (Debian package `ffmpeg`)"
