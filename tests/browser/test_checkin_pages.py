@@ -5,7 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
+from checkins.demo import seed_checkins
 from checkins.models import CheckIn, Flare
+from tests.browser.helpers import assert_fits_phone
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.browser
@@ -37,6 +39,7 @@ def test_sign_up_check_in_edit_and_see_history(page, screenshot):
     page.get_by_role("button", name="Save check-in").click()
     expect(page.get_by_role("status")).to_contain_text("lower back 6, hip 4")
     screenshot(page, "today")
+    assert_fits_phone(page)
 
     # The same day again edits it.
     expect(page.get_by_role("button", name="Update today")).to_be_visible()
@@ -55,6 +58,7 @@ def test_sign_up_check_in_edit_and_see_history(page, screenshot):
     expect(rows).to_have_count(2)  # header + today
     expect(rows.nth(1)).to_contain_text("3")
     screenshot(page, "history")
+    assert_fits_phone(page)
 
 
 def test_missing_value_shows_an_error_and_keeps_the_other_answer(page, log_in, screenshot):
@@ -82,6 +86,7 @@ def test_log_a_flare(page, log_in, screenshot):
     expect(page.locator(".flare-list li")).to_have_count(1)
     expect(page.locator(".flare-list")).to_contain_text("lifting a box")
     screenshot(page, "flares")
+    assert_fits_phone(page)
     flare = Flare.objects.get(patient=patient)
     assert (flare.region, flare.intensity) == ("back", 8)
 
@@ -100,6 +105,16 @@ def test_keyboard_only_check_in(page, log_in):
     page.get_by_role("button", name="Save check-in").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("lower back 5, hip 2")
+
+
+def test_sixty_days_of_history_fit_a_phone(page, log_in, screenshot):
+    patient = PatientFactory()
+    seed_checkins(patient)
+    log_in(page, patient)
+    page.goto("/history/")
+    expect(page.get_by_role("table").get_by_role("row")).to_have_count(61)
+    screenshot(page, "history-60-days")
+    assert_fits_phone(page)
 
 
 def test_another_patients_data_never_shows(page, log_in):
