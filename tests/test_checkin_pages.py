@@ -138,3 +138,16 @@ def test_settings_change_the_timezone(client, patient):
     assert response.status_code == 400
     patient.refresh_from_db()
     assert patient.timezone == "America/Chicago"
+
+
+def test_nav_marks_the_current_section_on_pages_below_it(patient_client):
+    html = patient_client.get("/today/").content.decode()
+    assert '<a href="/today/" aria-current="page">Today</a>' in html
+    assert '<a href="/history/">History</a>' in html
+
+
+def test_clinicians_see_no_patient_sections_in_the_nav(client, clinician):
+    client.force_login(clinician)
+    html = client.get("/settings/").content.decode()
+    assert 'href="/today/"' not in html
+    assert '<a href="/settings/" aria-current="page">Settings</a>' in html

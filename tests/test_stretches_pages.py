@@ -181,3 +181,9 @@ def test_saving_no_ratings_starts_no_session(patient_client, kneeling):
     response = patient_client.post("/stretches/kneeling-hip-flexor/", {"session": ""}, follow=True)
     assert "Tap a number first; nothing was saved." in response.content.decode()
     assert not StretchSession.objects.exists()
+
+
+def test_the_player_marks_stretches_as_the_current_section(patient_client, kneeling):
+    html = patient_client.get(f"/stretches/{kneeling.slug}/").content.decode()
+    assert '<a href="/stretches/" aria-current="true">Stretches</a>' in html
+    assert 'aria-current="page"' not in html
