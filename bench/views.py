@@ -1,0 +1,43 @@
+"""The bare insert endpoint that `make bench` measures the check-in API against.
+
+Mounted only when ``settings.VIDA_BENCH_ENDPOINTS`` is on (vida/urls.py), which
+bench/run.py sets for its own gunicorn; never in production. It is the floor for
+any write endpoint of this app on this stack: the same middleware, DRF's JSON
+parsing and rendering, a minimal serializer, and exactly one INSERT (besides the
+SELECT 1 that CONN_HEALTH_CHECKS sends on every request's first query). No
+authentication, no transaction block.
+"""
+import functools
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from checkins.models import Flare
+
+# bench/run.py creates this patient; every bare insert is a flare of theirs.
+BARE_PATIENT_USERNAME = "bench-bare"
+
+
+class BareFlareSerializer(serializers.Serializer):
+    region = serializers.ChoiceField(choices=Flare.Region.choices)
+    intensity = serializers.IntegerField(min_value=0, max_value=10)
+
+
+@functools.cache
+def bare_patient_id():
+    """Looked up once per worker process (the warm-up pays for it), so a measured request runs one INSERT."""
+    return get_user_model().objects.values_list("pk", flat=True).get(username=BARE_PATIENT_USERNAME)
+
+
+class BareInsert(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def post(self, request):
+        serializer = BareFlareSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        flare = Flare.objects.create(patient_id=bare_patient_id(), **serializer.validated_data)
+        return Response({"id": flare.id}, status=status.HTTP_201_CREATED)
