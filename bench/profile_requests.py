@@ -51,6 +51,7 @@ def main():
         "--requests", type=int, default=2000, help="requests per endpoint and pass (default 2000)"
     )
     parser.add_argument("--top", type=int, default=25, help="cProfile rows to print (default 25)")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative or tottime")
     args = parser.parse_args()
 
     db_url = bench_database_url(os.environ.get("DATABASE_URL", ""))
@@ -110,7 +111,7 @@ def main():
                 print(f"  {label:<42} {spent / total:6.1%}  ({1e6 * spent / n:.0f} us per request, profiled)")
         if name == "real" and args.top:
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).strip_dirs().sort_stats("cumulative").print_stats(args.top)
+            pstats.Stats(profile, stream=out).strip_dirs().sort_stats(args.sort).print_stats(args.top)
             print(out.getvalue())
 
 

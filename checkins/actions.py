@@ -1,5 +1,7 @@
 """Every write to check-ins and flares goes through here, from the API and the pages alike."""
-from django.db import IntegrityError, transaction
+from contextlib import nullcontext
+
+from django.db import IntegrityError, connection, transaction
 
 from checkins.models import CheckIn, Flare
 
@@ -26,8 +28,12 @@ def create_checkin(patient, values):
     The unique constraint decides, so two requests racing for the same day end
     as one row and one CheckInExists, whatever the timing.
     """
+    # Outside a transaction the single INSERT commits by itself, so no BEGIN and
+    # COMMIT round trips; inside one (a caller's atomic block), a savepoint keeps
+    # a conflict from spoiling the caller's transaction.
+    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
-        with transaction.atomic():
+        with guard:
             return CheckIn.objects.create(patient=patient, **{**OPTIONAL_DEFAULTS, **values})
     except IntegrityError:
         existing = CheckIn.objects.filter(patient=patient, date=values["date"]).first()

@@ -116,3 +116,16 @@ def test_me_needs_credentials(anon_api):
 def test_a_bad_token_is_refused(anon_api, patient):
     anon_api.credentials(HTTP_AUTHORIZATION="Token 0000000000000000000000000000000000000000")
     assert anon_api.get("/api/v1/me/").status_code == 401
+
+
+def test_an_inactive_users_token_is_refused(patient_api, patient):
+    patient.is_active = False
+    patient.save()
+    response = patient_api.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_token_auth_is_one_query(patient_api, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert patient_api.get("/api/v1/me/").status_code == 200

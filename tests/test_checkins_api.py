@@ -398,3 +398,27 @@ def test_clinicians_do_not_keep_a_checkin_record(clinician_api):
     assert clinician_api.get(URL).status_code == 403
     assert clinician_api.post(URL, VALID, format="json").status_code == 403
     assert not CheckIn.objects.exists()
+
+
+def test_a_checkin_post_is_the_token_lookup_and_one_insert(patient_api, django_assert_max_num_queries):
+    # token join user, then the INSERT inside its savepoint (SAVEPOINT, INSERT, RELEASE)
+    with django_assert_max_num_queries(4):
+        assert patient_api.post(URL, VALID, format="json").status_code == 201
+
+
+def test_checkin_serializers_never_share_their_bound_fields(patient):
+    from checkins.api.serializers import CheckInSerializer
+
+    first = CheckInSerializer(data={"back_pain": 11, "hip_pain": 2}, context={"patient": patient})
+    second = CheckInSerializer(data={"back_pain": 3, "hip_pain": 2}, context={"patient": patient})
+    assert not first.is_valid() and second.is_valid()
+    assert first.fields["back_pain"] is not second.fields["back_pain"]
+    assert first.fields["back_pain"].parent is first and second.fields["back_pain"].parent is second
+    assert CheckInSerializer._declared_fields["back_pain"].parent is None
+
+
+def test_a_checkins_url_is_its_detail_route(patient_api, patient):
+    from django.urls import reverse
+
+    body = patient_api.post(URL, VALID, format="json").json()
+    assert body["url"] == reverse("api:checkin-detail", kwargs={"day": patient.local_today()})

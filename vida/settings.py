@@ -141,7 +141,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: a request without credentials then gets 401 with a
         # WWW-Authenticate header rather than a bare 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "vida.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
