@@ -1,6 +1,7 @@
 import pytest
 from rest_framework.authtoken.models import Token
 
+from accounts.api.views import TokenThrottle
 from accounts.models import User
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +130,13 @@ def test_an_inactive_users_token_is_refused(patient_api, patient):
 def test_token_auth_is_one_query(patient_api, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert patient_api.get("/api/v1/me/").status_code == 200
+
+
+def test_token_requests_are_throttled_per_client(anon_api, patient, monkeypatch):
+    monkeypatch.setattr(TokenThrottle, "rate", "3/hour")
+    codes = [
+        anon_api.post("/api/v1/auth/token/", {"username": patient.username, "password": "guess"}, format="json")
+        .status_code
+        for _ in range(4)
+    ]
+    assert codes == [400, 400, 400, 429]

@@ -150,7 +150,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "vida.pagination.PageNumberPagination",
     "PAGE_SIZE": 30,
-    "DEFAULT_THROTTLE_RATES": {"register": env.str("VIDA_REGISTER_RATE", default="30/hour")},
+    "DEFAULT_THROTTLE_RATES": {
+        "register": env.str("VIDA_REGISTER_RATE", default="30/hour"),
+        "token": env.str("VIDA_TOKEN_RATE", default="60/hour"),
+    },
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")

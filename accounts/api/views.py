@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
@@ -9,6 +10,16 @@ from accounts.api.serializers import ProfileSerializer, RegisterSerializer
 
 class RegisterThrottle(AnonRateThrottle):
     scope = "register"
+
+
+class TokenThrottle(AnonRateThrottle):
+    """Password guessing through the token endpoint is slowed per client address."""
+
+    scope = "token"
+
+
+class TokenView(ObtainAuthToken):
+    throttle_classes = [TokenThrottle]
 
 
 @extend_schema(request=RegisterSerializer, responses={201: ProfileSerializer})
