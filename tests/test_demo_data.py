@@ -1,0 +1,45 @@
+"""The demo data a newcomer meets after `make run`."""
+import statistics
+
+import pytest
+from django.core.management import call_command
+
+from accounts.demo import DEMO_CLINICIAN, DEMO_PATIENT
+from accounts.models import User
+from checkins.demo import DEMO_DAYS, demo_series
+from checkins.models import CheckIn
+
+
+def changes(values):
+    return [b - a for a, b in zip(values, values[1:])]
+
+
+def test_in_the_demo_series_the_hip_leads_the_back():
+    hip = [h for h, _, _ in demo_series()]
+    back = [b for _, b, _ in demo_series()]
+    d_hip, d_back = changes(hip), changes(back)
+    # Yesterday's hip change predicts today's back change far better than the reverse.
+    hip_then_back = statistics.correlation(d_hip[:-1], d_back[1:])
+    back_then_hip = statistics.correlation(d_back[:-1], d_hip[1:])
+    assert hip_then_back > 0.4
+    assert hip_then_back > back_then_hip + 0.3
+
+
+def test_demo_series_stays_on_the_scale():
+    for hip, back, sitting in demo_series():
+        assert 0 <= hip <= 10 and 0 <= back <= 10
+        assert 0 <= sitting <= 24 and (sitting * 2) % 1 == 0
+
+
+@pytest.mark.django_db
+def test_seed_demo_makes_the_accounts_and_60_days_ending_today_and_can_run_again(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo")
+    call_command("seed_demo")
+    patient = User.objects.get(username=DEMO_PATIENT["username"])
+    clinician = User.objects.get(username=DEMO_CLINICIAN["username"])
+    assert (patient.role, clinician.role) == ("patient", "clinician")
+    assert patient.check_password(DEMO_PATIENT["password"])
+    days = CheckIn.objects.filter(patient=patient)
+    assert days.count() == DEMO_DAYS
+    assert days.order_by("-date").first().date == patient.local_today()
