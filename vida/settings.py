@@ -137,6 +137,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 VIDA_MAX_BODY_BYTES = 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = VIDA_MAX_BODY_BYTES
 
+# API token lookups run as a statement prepared once per PostgreSQL session
+# (vida/authentication.py). Turn off behind a transaction-mode connection pooler.
+VIDA_PREPARE_TOKEN_LOOKUP = env.bool("VIDA_PREPARE_TOKEN_LOOKUP", default=True)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: a request without credentials then gets 401 with a
