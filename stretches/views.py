@@ -5,13 +5,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from stretches import actions, recommend, serving
 from stretches.access import current_session, session_for, video_for
 from stretches.api.serializers import PAIN_FIELDS, SessionProgressSerializer, VideoFilterSerializer
 from stretches.models import StretchVideo, format_length
+from vida.authentication import TokenAuthentication
 from vida.forms import error_summary, first_errors, form_values, scale_options
 from vida.permissions import patient_required
 
