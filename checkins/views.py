@@ -59,6 +59,7 @@ def today(request):
     local_today = patient.local_today()
     earliest, _ = rules.checkin_window(patient)
     errors = {}
+    existing = CheckIn.objects.for_patient(patient).filter(date=local_today).first()
     if request.method == "POST":
         values = form_values(request.POST, CHECKIN_FIELDS)
         serializer = CheckInSerializer(data=values, context={"patient": patient})
@@ -72,9 +73,7 @@ def today(request):
             )
             return redirect("today")
         errors = first_errors(serializer.errors)
-        existing = None
     else:
-        existing = CheckIn.objects.for_patient(patient).filter(date=local_today).first()
         values = as_form_strings(existing) if existing else {"date": local_today.isoformat()}
     context = {
         "values": values,

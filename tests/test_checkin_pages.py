@@ -151,3 +151,12 @@ def test_clinicians_see_no_patient_sections_in_the_nav(client, clinician):
     html = client.get("/settings/").content.decode()
     assert 'href="/today/"' not in html
     assert '<a href="/settings/" aria-current="page">Settings</a>' in html
+
+
+def test_a_failed_edit_of_today_still_says_today_is_saved(patient_client, patient):
+    CheckInFactory(patient=patient, back_pain=5, hip_pain=5)
+    response = patient_client.post("/today/", {"back_pain": "12", "hip_pain": "5"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Your check-in for today" in html and "Update today" in html
+    assert CheckIn.objects.get(patient=patient).back_pain == 5
