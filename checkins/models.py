@@ -7,6 +7,8 @@ from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from vida.models import PatientRecordQuerySet
+
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 
 
@@ -16,11 +18,6 @@ def pain_range(field):
         condition=models.Q(**{f"{field}__gte": 0, f"{field}__lte": 10}),
         name=f"%(class)s_{field}_0_10",
     )
-
-
-class CheckInQuerySet(models.QuerySet):
-    def for_patient(self, patient):
-        return self.filter(patient=patient)
 
 
 class CheckIn(models.Model):
@@ -50,7 +47,7 @@ class CheckIn(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = CheckInQuerySet.as_manager()
+    objects = PatientRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]
@@ -78,11 +75,6 @@ class CheckIn(models.Model):
         return f"check-in {self.date}"
 
 
-class FlareQuerySet(models.QuerySet):
-    def for_patient(self, patient):
-        return self.filter(patient=patient)
-
-
 class Flare(models.Model):
     """A moment the pain spiked; any number per day."""
 
@@ -100,7 +92,7 @@ class Flare(models.Model):
     note = models.CharField(max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = FlareQuerySet.as_manager()
+    objects = PatientRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -109,6 +101,11 @@ class Flare(models.Model):
             models.Index(fields=["patient", "-occurred_at"], name="flare_patient_recent"),
         ]
         constraints = [
+            # Never in the future: a flare happened before it was logged (the
+            # rules clamp a slightly-ahead phone clock to the server's now).
+            models.CheckConstraint(
+                condition=models.Q(occurred_at__lte=models.F("created_at")), name="flare_not_in_future"
+            ),
             pain_range("intensity"),
             models.CheckConstraint(
                 condition=models.Q(region__in=["back", "hip", "both"]), name="flare_region_valid"

@@ -6,12 +6,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from screening import questionnaire, scoring
+from vida.models import PatientRecordQuerySet
 
 
-class ScreeningResponseQuerySet(models.QuerySet):
-    def for_patient(self, patient):
-        return self.filter(patient=patient)
-
+class ScreeningResponseQuerySet(PatientRecordQuerySet):
     def latest_for(self, patient):
         """The patient's most recent response, or None (uses ``screening_patient_recent``)."""
         return self.for_patient(patient).order_by("-created_at").first()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkins.models import PAIN_VALIDATORS, pain_range
+from vida.models import PatientRecordQuerySet
 
 # A viewing counts as done once this share of the video has been watched: the
 # closing seconds are usually "relax and breathe", which people often skip.
@@ -232,11 +233,6 @@ class StretchStep(models.Model):
         return self.text
 
 
-class StretchSessionQuerySet(models.QuerySet):
-    def for_patient(self, patient):
-        return self.filter(patient=patient)
-
-
 class StretchSession(models.Model):
     """One viewing of a stretch by a patient, with optional pain before and after."""
 
@@ -256,7 +252,7 @@ class StretchSession(models.Model):
     hip_pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = StretchSessionQuerySet.as_manager()
+    objects = PatientRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

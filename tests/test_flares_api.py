@@ -90,3 +90,12 @@ def test_flares_need_a_patient(anon_api, clinician_api):
     assert anon_api.post(URL, {"region": "back", "intensity": 5}, format="json").status_code == 401
     assert clinician_api.post(URL, {"region": "back", "intensity": 5}, format="json").status_code == 403
     assert not Flare.objects.exists()
+
+
+def test_the_database_refuses_a_flare_after_it_was_logged(patient):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Flare.objects.create(
+            patient=patient, region="back", intensity=5, occurred_at=timezone.now() + dt.timedelta(hours=1)
+        )

@@ -3,10 +3,8 @@ import math
 from rest_framework import serializers
 
 from checkins.api.serializers import pain_field
+from stretches.actions import PAIN_FIELDS
 from stretches.models import END_TOLERANCE_SECONDS, StretchSession, StretchStep, StretchVideo
-
-PAIN_FIELDS = ["back_pain_before", "hip_pain_before", "back_pain_after", "hip_pain_after"]
-
 
 class StretchStepSerializer(serializers.ModelSerializer):
     class Meta:
