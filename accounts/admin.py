@@ -9,6 +9,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "role", "timezone", "is_active", "date_joined")
     list_filter = ("role", "is_active", "is_staff")
     readonly_fields = ("public_id",)
-    fieldsets = BaseUserAdmin.fieldsets + (
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
         ("Vida", {"fields": ("public_id", "role", "display_name", "timezone")}),
     )

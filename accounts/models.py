@@ -8,6 +8,12 @@ from django.utils import timezone
 from accounts.timezones import validate_timezone
 
 
+class Role(models.TextChoices):
+    PATIENT = "patient", "Patient"
+    CLINICIAN = "clinician", "Clinician"
+    STAFF = "staff", "Staff"
+
+
 class User(AbstractUser):
     """Everyone who signs in: patients, clinicians and staff.
 
@@ -15,10 +21,7 @@ class User(AbstractUser):
     identifier that appears in URLs and the API.
     """
 
-    class Role(models.TextChoices):
-        PATIENT = "patient", "Patient"
-        CLINICIAN = "clinician", "Clinician"
-        STAFF = "staff", "Staff"
+    Role = Role
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.PATIENT)
@@ -33,7 +36,7 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=["patient", "clinician", "staff"]),
+                condition=models.Q(role__in=Role.values),
                 name="user_role_valid",
             ),
         ]

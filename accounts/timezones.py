@@ -1,4 +1,5 @@
 """IANA time zones: the set a patient may choose from, validated in one place."""
+
 import zoneinfo
 from functools import lru_cache
 

@@ -9,6 +9,7 @@ parts (token authentication, validation, the write, the response) summed up.
 cProfile inflates code that makes many small calls (the serializers) more than
 code that waits on PostgreSQL, so read its shares as a ranking, not a split.
 """
+
 import argparse
 import cProfile
 import io
@@ -70,8 +71,8 @@ def main():
     app = get_wsgi_application()
     n = args.requests
     passes = {
-        "bare": (BARE_PATH, bare[:n], bare[n:2 * n], bare[2 * n:3 * n]),
-        "real": (REAL_PATH, real[:n], real[n:2 * n], real[2 * n:3 * n]),
+        "bare": (BARE_PATH, bare[:n], bare[n : 2 * n], bare[2 * n : 3 * n]),
+        "real": (REAL_PATH, real[:n], real[n : 2 * n], real[2 * n : 3 * n]),
     }
 
     print(f"\nIn one process, {n} requests each (after {n} to warm up):\n")
@@ -119,17 +120,27 @@ def send_all(app, path, lines):
     for token, body in lines:
         data = body.encode()
         environ = {
-            "REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "SCRIPT_NAME": "",
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
             "HTTP_HOST": "127.0.0.1:8000",
-            "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(data)),
-            "wsgi.input": io.BytesIO(data), "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http",
-            "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(data)),
+            "wsgi.input": io.BytesIO(data),
+            "wsgi.errors": sys.stderr,
+            "wsgi.url_scheme": "http",
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
         }
         if token:
             environ["HTTP_AUTHORIZATION"] = f"Token {token}"
         statuses = []
-        response = app(environ, lambda status, headers, exc_info=None: statuses.append(status))
+        response = app(environ, lambda status, headers, exc_info=None, seen=statuses: seen.append(status))
         b"".join(response)
         response.close()
         if not statuses[0].startswith("201"):
@@ -139,9 +150,11 @@ def send_all(app, path, lines):
 def part_time(stats, file_end, function):
     """Cumulative seconds in the named function (the outermost, where an override calls its parent's)."""
     return max(
-        (cumulative
-        for (filename, _, name), (_, _, _, cumulative, _) in stats.stats.items()
-        if name == function and filename.endswith(file_end)),
+        (
+            cumulative
+            for (filename, _, name), (_, _, _, cumulative, _) in stats.stats.items()
+            if name == function and filename.endswith(file_end)
+        ),
         default=0,
     )
 

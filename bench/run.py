@@ -10,6 +10,7 @@ request is read from /proc alongside, as a cross-check that other work on the
 machine moves less. Prints a table and the ratio, writes bench/results/latest.json,
 and appends the same record to bench/results/history.jsonl. See bench/README.md.
 """
+
 import argparse
 import datetime as dt
 import json
@@ -21,8 +22,8 @@ import secrets
 import shutil
 import signal
 import socket
-import subprocess
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -66,7 +67,9 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds per measured phase (default 10)")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per endpoint (default 3)")
     parser.add_argument(
-        "--rounds", type=int, default=1,
+        "--rounds",
+        type=int,
+        default=1,
         help="check-in runs, each between two bare runs (default 1: bare, real, bare)",
     )
     args = parser.parse_args()
@@ -227,22 +230,24 @@ def maintenance_connection(url):
 def write_request_files(folder, smoke_token, patient_tokens, warm_lines, real_lines, rounds=1):
     """One request per line, "<token>\\t<json body>", for bench/post.lua; one check-in file per round."""
     rng = random.Random(2)
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     dates = [(today - dt.timedelta(days=n)).isoformat() for n in range(DAYS)]
     regions = ["hip", "back", "together", "unsure", ""]
     notes = ["", "", "", "Long drive today.", "Stiff after the meeting, better after a walk."]
 
     def checkin(day):
-        return json.dumps({
-            "date": day,
-            "back_pain": rng.randint(0, 10),
-            "hip_pain": rng.randint(0, 10),
-            "sitting_hours": rng.randint(0, 24) / 2,
-            "worse_after_sitting": rng.choice([True, False, None]),
-            "eased_by_walking": rng.choice([True, False, None]),
-            "first_region": rng.choice(regions),
-            "note": rng.choice(notes),
-        })
+        return json.dumps(
+            {
+                "date": day,
+                "back_pain": rng.randint(0, 10),
+                "hip_pain": rng.randint(0, 10),
+                "sitting_hours": rng.randint(0, 24) / 2,
+                "worse_after_sitting": rng.choice([True, False, None]),
+                "eased_by_walking": rng.choice([True, False, None]),
+                "first_region": rng.choice(regions),
+                "note": rng.choice(notes),
+            }
+        )
 
     # Date by date, patient by patient: consecutive requests are different patients.
     pairs = ((token, day) for day in dates for token in patient_tokens)
@@ -288,15 +293,25 @@ def start_gunicorn(db_url, port, log_path):
     log = log_path.open("w")
     return subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "vida.wsgi:application",
-            "--workers", str(WORKERS),
-            "--worker-class", "sync",
-            "--bind", f"127.0.0.1:{port}",
-            "--chdir", str(ROOT),
-            "--log-level", "warning",
-            "--error-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "vida.wsgi:application",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(ROOT),
+            "--log-level",
+            "warning",
+            "--error-logfile",
+            "-",
             "--no-control-socket",
-            "--graceful-timeout", "5",
+            "--graceful-timeout",
+            "5",
         ],
         cwd=ROOT,
         env=env,
@@ -330,7 +345,9 @@ def smoke_test(base, smoke_file):
         (BARE_PATH, {}, json.dumps({"region": "back", "intensity": 5})),
     ):
         request = urllib.request.Request(
-            base + path, data=data.encode(), method="POST",
+            base + path,
+            data=data.encode(),
+            method="POST",
             headers={"Content-Type": "application/json", **headers},
         )
         try:
@@ -416,9 +433,22 @@ class CpuMeter:
 
 def run_wrk(wrk, name, base, path, seconds, request_file):
     command = [
-        wrk, "--threads", str(WRK_THREADS), "--connections", str(CONNECTIONS),
-        "--duration", f"{seconds}s", "--timeout", "5s", "--script", str(LUA_SCRIPT),
-        base + path, "--", str(request_file), str(WRK_THREADS), path,
+        wrk,
+        "--threads",
+        str(WRK_THREADS),
+        "--connections",
+        str(CONNECTIONS),
+        "--duration",
+        f"{seconds}s",
+        "--timeout",
+        "5s",
+        "--script",
+        str(LUA_SCRIPT),
+        base + path,
+        "--",
+        str(request_file),
+        str(WRK_THREADS),
+        path,
     ]
     finished = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     lines = [line for line in finished.stdout.splitlines() if line.startswith("BENCH_JSON ")]
@@ -450,15 +480,17 @@ def summarise(results, args, load_before, elapsed, server_log):
     rounds = []
     for n, real in enumerate(reals):
         before, after = bares[n]["requests_per_s"], bares[n + 1]["requests_per_s"]
-        rounds.append({
-            "real_requests_per_s": real["requests_per_s"],
-            "bare_requests_per_s": round((before + after) / 2, 1),
-            "ratio": round(real["requests_per_s"] / ((before + after) / 2), 4),
-            "ratio_range": sorted(round(real["requests_per_s"] / bare, 4) for bare in (before, after)),
-            "bare_drift": round(after / before - 1, 4),
-            "p50_ms": real["latency_ms"]["p50"],
-            "p99_ms": real["latency_ms"]["p99"],
-        })
+        rounds.append(
+            {
+                "real_requests_per_s": real["requests_per_s"],
+                "bare_requests_per_s": round((before + after) / 2, 1),
+                "ratio": round(real["requests_per_s"] / ((before + after) / 2), 4),
+                "ratio_range": sorted(round(real["requests_per_s"] / bare, 4) for bare in (before, after)),
+                "bare_drift": round(after / before - 1, 4),
+                "p50_ms": real["latency_ms"]["p50"],
+                "p99_ms": real["latency_ms"]["p99"],
+            }
+        )
         if "server_cpu_ms_per_request" in real:
             bare_cpu = (bares[n]["server_cpu_ms_per_request"] + bares[n + 1]["server_cpu_ms_per_request"]) / 2
             rounds[-1]["cpu_ratio"] = round(bare_cpu / real["server_cpu_ms_per_request"], 4)
@@ -473,7 +505,8 @@ def summarise(results, args, load_before, elapsed, server_log):
         f"{p['phase']}: {p['non_2xx']} non-2xx responses {p['statuses']}" for p in results if p["non_2xx"]
     ] + [
         f"{p['phase']}: {p['socket_errors']} socket errors {p['socket_error_kinds']}"
-        for p in results if p["socket_errors"]
+        for p in results
+        if p["socket_errors"]
     ]
     drift = max((r["bare_drift"] for r in rounds), key=abs)
     cautions = []
@@ -483,7 +516,7 @@ def summarise(results, args, load_before, elapsed, server_log):
             " machine changed meanwhile, so the ratio is unreliable; run it again (or with --rounds 3)"
         )
     return {
-        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git_commit": git_commit(),
         "machine": {
             "cpus": os.cpu_count(),
@@ -522,6 +555,7 @@ def summarise(results, args, load_before, elapsed, server_log):
 
 def git_commit():
     try:
+
         def git(*args):
             return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 

@@ -7,6 +7,7 @@ parsing and rendering, a minimal serializer, and exactly one INSERT (besides the
 SELECT 1 that CONN_HEALTH_CHECKS sends on every request's first query). No
 authentication, no transaction block.
 """
+
 import functools
 
 from django.contrib.auth import get_user_model

@@ -1,4 +1,5 @@
 """Every write to check-ins and flares goes through here, from the API and the pages alike."""
+
 from contextlib import nullcontext
 
 from django.db import IntegrityError, connection, transaction

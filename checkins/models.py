@@ -8,26 +8,12 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from vida.models import PatientRecordQuerySet
-
-PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
-
-
-def pain_range(field):
-    """Numeric Rating Scale: whole numbers from 0 (no pain) to 10 (worst imaginable)."""
-    return models.CheckConstraint(
-        condition=models.Q(**{f"{field}__gte": 0, f"{field}__lte": 10}),
-        name=f"%(class)s_{field}_0_10",
-    )
+from vida.pain import PAIN_VALIDATORS, pain_range
+from vida.regions import LeadingRegion
 
 
 class CheckIn(models.Model):
     """One patient's day: lower back and hip / front of thigh, rated separately."""
-
-    class Region(models.TextChoices):
-        HIP = "hip", "Hip or front of thigh"
-        BACK = "back", "Lower back"
-        TOGETHER = "together", "Both together"
-        UNSURE = "unsure", "Not sure"
 
     patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins")
     date = models.DateField(help_text="The patient's local date.")
@@ -42,7 +28,7 @@ class CheckIn(models.Model):
     )
     worse_after_sitting = models.BooleanField(null=True, blank=True)
     eased_by_walking = models.BooleanField(null=True, blank=True)
-    first_region = models.CharField(max_length=8, choices=Region.choices, blank=True)
+    first_region = models.CharField(max_length=8, choices=LeadingRegion.choices, blank=True)
     note = models.CharField(max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -66,7 +52,7 @@ class CheckIn(models.Model):
                 name="checkin_sitting_hours_half_hours_0_24",
             ),
             models.CheckConstraint(
-                condition=models.Q(first_region__in=["", "hip", "back", "together", "unsure"]),
+                condition=models.Q(first_region__in=["", *LeadingRegion.values]),
                 name="checkin_first_region_valid",
             ),
         ]
@@ -75,13 +61,16 @@ class CheckIn(models.Model):
         return f"check-in {self.date}"
 
 
+class FlareRegion(models.TextChoices):
+    BACK = "back", "Lower back"
+    HIP = "hip", "Hip or front of thigh"
+    BOTH = "both", "Both"
+
+
 class Flare(models.Model):
     """A moment the pain spiked; any number per day."""
 
-    class Region(models.TextChoices):
-        BACK = "back", "Lower back"
-        HIP = "hip", "Hip or front of thigh"
-        BOTH = "both", "Both"
+    Region = FlareRegion
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flares")
@@ -108,7 +97,7 @@ class Flare(models.Model):
             ),
             pain_range("intensity"),
             models.CheckConstraint(
-                condition=models.Q(region__in=["back", "hip", "both"]), name="flare_region_valid"
+                condition=models.Q(region__in=FlareRegion.values), name="flare_region_valid"
             ),
         ]
 

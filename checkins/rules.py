@@ -1,4 +1,5 @@
 """Domain rules for check-ins and flares, shared by the API, the pages and the seeders."""
+
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -34,7 +35,9 @@ def validate_checkin_date(patient, day):
 
 def validate_sitting_hours(value):
     if value is not None and (value * 2) % 1 != 0:
-        raise ValidationError("Give sitting time in whole or half hours, for example 6 or 6.5.", code="half_hours")
+        raise ValidationError(
+            "Give sitting time in whole or half hours, for example 6 or 6.5.", code="half_hours"
+        )
     return value
 
 

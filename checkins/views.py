@@ -13,6 +13,7 @@ from screening.status import red_flag_banner
 from stretches.recommend import today_recommendation
 from vida.forms import error_summary, first_errors, form_values, scale_options
 from vida.permissions import patient_required
+from vida.regions import LeadingRegion
 
 CHECKIN_FIELDS = [
     "date",
@@ -84,7 +85,7 @@ def today(request):
         "earliest": earliest,
         "back_options": scale_options(values.get("back_pain")),
         "hip_options": scale_options(values.get("hip_pain")),
-        "regions": CheckIn.Region.choices,
+        "regions": LeadingRegion.choices,
         "red_flag": red_flag_banner(patient),
         "recommendation": today_recommendation(patient),
     }
@@ -101,7 +102,9 @@ def flares(request):
         serializer = FlareSerializer(data=values, context={"patient": patient})
         if serializer.is_valid():
             flare = actions.log_flare(patient, serializer.validated_data)
-            messages.success(request, f"Flare logged: {flare.get_region_display().lower()}, {flare.intensity}/10.")
+            messages.success(
+                request, f"Flare logged: {flare.get_region_display().lower()}, {flare.intensity}/10."
+            )
             return redirect("flares")
         errors = first_errors(serializer.errors)
     recent = Flare.objects.for_patient(patient).order_by("-occurred_at")[:30]

@@ -1,4 +1,5 @@
 """Every write to screening responses goes through here, from the API and the pages alike."""
+
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 

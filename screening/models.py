@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from screening import questionnaire, scoring
 from vida.models import PatientRecordQuerySet
+from vida.regions import LeadingRegion
 
 
 class ScreeningResponseQuerySet(PatientRecordQuerySet):
@@ -29,6 +30,18 @@ class ScreeningResponseQuerySet(PatientRecordQuerySet):
         return red_flags.filter(reviewed_at__isnull=True).exclude(Exists(later))
 
 
+class HipComponent(models.TextChoices):
+    LIKELY = scoring.LIKELY, "Likely"
+    POSSIBLE = scoring.POSSIBLE, "Possible"
+    UNLIKELY = scoring.UNLIKELY, "Unlikely"
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = questionnaire.EMERGENCY, "Emergency department now"
+    URGENT = questionnaire.URGENT, "Doctor today"
+    NONE = questionnaire.NO_URGENCY, "None"
+
+
 class ScreeningResponse(models.Model):
     """One completed screening: the answers as given and the result computed from them.
 
@@ -37,21 +50,9 @@ class ScreeningResponse(models.Model):
     the same answer even if the scoring wording is improved later.
     """
 
-    class HipComponent(models.TextChoices):
-        LIKELY = scoring.LIKELY, "Likely"
-        POSSIBLE = scoring.POSSIBLE, "Possible"
-        UNLIKELY = scoring.UNLIKELY, "Unlikely"
-
-    class LeadingRegion(models.TextChoices):
-        HIP = "hip", "Hip or front of thigh"
-        BACK = "back", "Lower back"
-        TOGETHER = "together", "Both at the same time"
-        UNSURE = "unsure", "Not sure"
-
-    class Urgency(models.TextChoices):
-        EMERGENCY = questionnaire.EMERGENCY, "Emergency department now"
-        URGENT = questionnaire.URGENT, "Doctor today"
-        NONE = questionnaire.NO_URGENCY, "None"
+    HipComponent = HipComponent
+    LeadingRegion = LeadingRegion
+    Urgency = Urgency
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="screenings")
@@ -98,16 +99,16 @@ class ScreeningResponse(models.Model):
                 name="screening_hip_component_matches_score",
             ),
             models.CheckConstraint(
-                condition=models.Q(leading_region__in=["hip", "back", "together", "unsure"]),
+                condition=models.Q(leading_region__in=LeadingRegion.values),
                 name="screening_leading_region_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(urgency__in=["emergency", "urgent", "none"]),
+                condition=models.Q(urgency__in=Urgency.values),
                 name="screening_urgency_valid",
             ),
             # Only a red flag is ever reviewed; a clear screening has nothing to settle.
             models.CheckConstraint(
-                condition=models.Q(reviewed_at__isnull=True) | ~models.Q(urgency="none"),
+                condition=models.Q(reviewed_at__isnull=True) | ~models.Q(urgency=Urgency.NONE),
                 name="screening_review_only_red_flags",
             ),
         ]

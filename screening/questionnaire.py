@@ -8,6 +8,7 @@ stays here so every stored response can still be read and explained.
 Red-flag questions come first in every version: they are asked before anything
 else so that a sign needing a doctor is never buried under the hip questions.
 """
+
 from dataclasses import dataclass, field
 
 BOOLEAN = "boolean"

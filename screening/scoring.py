@@ -21,6 +21,7 @@ The rules (DESIGN.md, "Screening"):
 
 Wording says what "needs checking"; it never names a diagnosis.
 """
+
 from dataclasses import dataclass
 
 from screening import questionnaire as q
@@ -119,7 +120,7 @@ def number_word(n):
 
 
 def component_sentence(hip_pattern_score, out_of, hip_component):
-    """"Two of the three hip patterns are present, so a hip component is likely." and its kin."""
+    """ "Two of the three hip patterns are present, so a hip component is likely." and its kin."""
     patterns = f"the {number_word(out_of)} hip patterns"
     if hip_pattern_score == 0:
         opening = f"None of {patterns} is present"

@@ -4,6 +4,7 @@ A red flag stays unsettled until a later screening is clear or a clinician marks
 it reviewed. The rule lives in ``ScreeningResponseQuerySet.unsettled`` so that the
 clinician's patient list can apply it in SQL too; here it is one indexed query.
 """
+
 from django.urls import reverse
 
 from screening.models import ScreeningResponse

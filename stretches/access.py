@@ -3,6 +3,7 @@
 Another patient's session, or an unpublished video asked for by a patient, is
 a 404: the answer never reveals that the record exists.
 """
+
 import datetime as dt
 
 from django.shortcuts import get_object_or_404

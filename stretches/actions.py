@@ -1,4 +1,5 @@
 """Every write to stretch sessions goes through here, from the API and the player page alike."""
+
 from django.db.models import Value
 from django.db.models.functions import Greatest
 from django.utils import timezone

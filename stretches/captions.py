@@ -5,6 +5,7 @@ appear at all: the ``WEBVTT`` signature, blocks separated by blank lines, and
 cue timings ``[hh:]mm:ss.ttt --> [hh:]mm:ss.ttt`` with the end after the start
 and cues in order of their start time. Cue text and settings are not judged.
 """
+
 import re
 from dataclasses import dataclass
 
@@ -79,12 +80,12 @@ def parse_webvtt(data):
             raise CaptionsError(f"Line {line_number}: the caption ends before it starts.")
         if cues and start < cues[-1].start:
             raise CaptionsError(f"Line {line_number}: captions must be in order of their start time.")
-        for offset, extra in enumerate(block[timing_index + 1:], start=1):
+        for offset, extra in enumerate(block[timing_index + 1 :], start=1):
             if "-->" in extra:
                 raise CaptionsError(
                     f"Line {line_number + offset}: leave a blank line between one caption and the next."
                 )
-        cues.append(Cue(start, end, "\n".join(block[timing_index + 1:])))
+        cues.append(Cue(start, end, "\n".join(block[timing_index + 1 :])))
     if not cues:
         raise CaptionsError("The captions file has no captions in it.")
     return cues

@@ -1,4 +1,5 @@
 """The staff upload form: every file is checked before anything is stored."""
+
 from django import forms
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -17,8 +18,16 @@ class StretchVideoForm(forms.ModelForm):
     class Meta:
         model = StretchVideo
         fields = [
-            "title", "slug", "description", "region", "intensity",
-            "video_mp4", "video_webm", "captions", "cautions", "published",
+            "title",
+            "slug",
+            "description",
+            "region",
+            "intensity",
+            "video_mp4",
+            "video_webm",
+            "captions",
+            "cautions",
+            "published",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -85,7 +94,4 @@ class StretchVideoForm(forms.ModelForm):
 
     def replaced_files(self, video):
         """Storage names this save left behind."""
-        return [
-            old for name, old in self.previous_files.items()
-            if old and old != getattr(video, name).name
-        ]
+        return [old for name, old in self.previous_files.items() if old and old != getattr(video, name).name]

@@ -4,6 +4,7 @@ Uploaded files are untrusted: they are only ever read by these tools, with
 fixed arguments and the path last, and a file that makes them hang or fail is
 reported as a MediaError rather than left to block a request.
 """
+
 import json
 import subprocess
 from dataclasses import dataclass, field
@@ -51,8 +52,10 @@ def probe(path):
     result = _run(
         [
             getattr(settings, "VIDA_FFPROBE", "ffprobe"),
-            "-v", "error",
-            "-print_format", "json",
+            "-v",
+            "error",
+            "-print_format",
+            "json",
             "-show_format",
             "-show_streams",
             str(path),
@@ -71,7 +74,8 @@ def probe(path):
     # Cover art in MP4 and still images show up as "video" streams too; only a
     # moving picture counts.
     videos = [
-        s for s in streams
+        s
+        for s in streams
         if s.get("codec_type") == "video" and not (s.get("disposition") or {}).get("attached_pic")
     ]
     audios = [s for s in streams if s.get("codec_type") == "audio"]
@@ -95,15 +99,23 @@ def make_poster(path, at_seconds):
     result = _run(
         [
             getattr(settings, "VIDA_FFMPEG", "ffmpeg"),
-            "-v", "error",
+            "-v",
+            "error",
             "-nostdin",
-            "-ss", f"{max(0.0, at_seconds):.3f}",
-            "-i", str(path),
-            "-frames:v", "1",
-            "-vf", f"scale='min({POSTER_MAX_WIDTH},iw)':-2",
-            "-q:v", "3",
-            "-f", "image2",
-            "-c:v", "mjpeg",
+            "-ss",
+            f"{max(0.0, at_seconds):.3f}",
+            "-i",
+            str(path),
+            "-frames:v",
+            "1",
+            "-vf",
+            f"scale='min({POSTER_MAX_WIDTH},iw)':-2",
+            "-q:v",
+            "3",
+            "-f",
+            "image2",
+            "-c:v",
+            "mjpeg",
             "pipe:1",
         ],
         POSTER_TIMEOUT_SECONDS,

@@ -8,8 +8,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from checkins.models import PAIN_VALIDATORS, pain_range
 from vida.models import PatientRecordQuerySet
+from vida.pain import PAIN_VALIDATORS, pain_range
 
 # A viewing counts as done once this share of the video has been watched: the
 # closing seconds are usually "relax and breathe", which people often skip.
@@ -76,17 +76,22 @@ class StretchVideoQuerySet(models.QuerySet):
         )
 
 
+class StretchRegion(models.TextChoices):
+    HIP_FLEXORS = "hip_flexors", "Hip flexors"
+    LUMBAR = "lumbar", "Lower back"
+    BOTH = "both", "Hips and lower back"
+
+
+class Intensity(models.TextChoices):
+    GENTLE = "gentle", "Gentle"
+    MODERATE = "moderate", "Moderate"
+
+
 class StretchVideo(models.Model):
     """One guided stretch in the library: the video, its captions and its steps."""
 
-    class Region(models.TextChoices):
-        HIP_FLEXORS = "hip_flexors", "Hip flexors"
-        LUMBAR = "lumbar", "Lower back"
-        BOTH = "both", "Hips and lower back"
-
-    class Intensity(models.TextChoices):
-        GENTLE = "gentle", "Gentle"
-        MODERATE = "moderate", "Moderate"
+    Region = StretchRegion
+    Intensity = Intensity
 
     title = models.CharField(max_length=120)
     slug = models.SlugField(
@@ -119,7 +124,10 @@ class StretchVideo(models.Model):
         validators=[FileExtensionValidator(["vtt"])],
     )
     poster = models.FileField(
-        upload_to=media_path, max_length=255, blank=True, editable=False,
+        upload_to=media_path,
+        max_length=255,
+        blank=True,
+        editable=False,
         help_text="A frame of the video, made when the video is uploaded.",
     )
     cautions = models.TextField(blank=True, help_text="When to stop or skip this stretch, in plain words.")
@@ -142,10 +150,10 @@ class StretchVideo(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(region__in=["hip_flexors", "lumbar", "both"]), name="stretchvideo_region_valid"
+                condition=Q(region__in=StretchRegion.values), name="stretchvideo_region_valid"
             ),
             models.CheckConstraint(
-                condition=Q(intensity__in=["gentle", "moderate"]), name="stretchvideo_intensity_valid"
+                condition=Q(intensity__in=Intensity.values), name="stretchvideo_intensity_valid"
             ),
             models.CheckConstraint(
                 condition=Q(duration_seconds__gt=0), name="stretchvideo_duration_positive"
@@ -154,6 +162,9 @@ class StretchVideo(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("stretches:player", kwargs={"slug": self.slug})
 
     # The files a browser may fetch, by the name that appears in their URL.
     MEDIA_KINDS = {
@@ -195,9 +206,6 @@ class StretchVideo(models.Model):
     @property
     def poster_url(self):
         return self.media_url("poster.jpg")
-
-    def get_absolute_url(self):
-        return reverse("stretches:player", kwargs={"slug": self.slug})
 
     @property
     def length_label(self):

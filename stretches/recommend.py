@@ -12,6 +12,7 @@ DESIGN.md, "Recommendation for today":
 Today's check-in decides; without one yet, the last check-in and the latest
 screening do.
 """
+
 from django.db.models import F
 
 from checkins.models import CheckIn

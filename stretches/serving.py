@@ -5,6 +5,7 @@ Video players seek by asking for byte ranges (``Range: bytes=a-b``) and expect
 time, so a long video never sits in memory; in production the view can hand
 the transfer to nginx instead (``VIDA_MEDIA_ACCEL_REDIRECT``, see the README).
 """
+
 import re
 from urllib.parse import quote
 

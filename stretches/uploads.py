@@ -3,6 +3,7 @@
 The limits can be changed per deployment (and per test) through Django settings:
 ``VIDA_VIDEO_MAX_BYTES``, ``VIDA_VIDEO_MAX_SECONDS`` and ``VIDA_CAPTIONS_MAX_BYTES``.
 """
+
 import os
 import tempfile
 from contextlib import contextmanager

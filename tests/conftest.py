@@ -1,4 +1,5 @@
 """Shared fixtures: the personas every feature is tested with, and API clients."""
+
 import os
 
 import pytest

@@ -4,6 +4,7 @@ Factory videos name their files without writing them (most tests never fetch
 bytes); tests that serve or upload files make real ones with ``ffmpeg`` into a
 temporary MEDIA_ROOT.
 """
+
 import subprocess
 from pathlib import Path
 
@@ -61,8 +62,17 @@ CODECS = {
 def ffmpeg_video(path, seconds=2, codec="mp4", size="320x180", fmt=None, audio=None):
     """Write a test-pattern video (with a running clock) to ``path`` and return it."""
     path = Path(path)
-    args = ["ffmpeg", "-v", "error", "-nostdin", "-y",
-            "-f", "lavfi", "-i", f"testsrc=duration={seconds}:size={size}:rate=15"]
+    args = [
+        "ffmpeg",
+        "-v",
+        "error",
+        "-nostdin",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc=duration={seconds}:size={size}:rate=15",
+    ]
     if audio:
         args += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", "-c:a", audio]
     args += CODECS[codec]
@@ -74,6 +84,7 @@ def ffmpeg_video(path, seconds=2, codec="mp4", size="320x180", fmt=None, audio=N
 
 def vtt(*cues):
     """WebVTT text from ``(start, end, text)`` seconds."""
+
     def stamp(seconds):
         minutes, rest = divmod(seconds, 60)
         return f"{int(minutes):02d}:{rest:06.3f}"

@@ -52,8 +52,12 @@ def test_register_cannot_choose_a_role(anon_api):
 
 
 def test_register_refuses_a_taken_username_or_email(anon_api, patient):
-    taken_name = anon_api.post("/api/v1/auth/register/", {**GOOD, "username": patient.username}, format="json")
-    taken_email = anon_api.post("/api/v1/auth/register/", {**GOOD, "email": patient.email.upper()}, format="json")
+    taken_name = anon_api.post(
+        "/api/v1/auth/register/", {**GOOD, "username": patient.username}, format="json"
+    )
+    taken_email = anon_api.post(
+        "/api/v1/auth/register/", {**GOOD, "email": patient.email.upper()}, format="json"
+    )
     assert taken_name.status_code == 400 and "username" in taken_name.json()
     assert taken_email.status_code == 400 and "email" in taken_email.json()
     assert User.objects.count() == 1
@@ -61,7 +65,9 @@ def test_register_refuses_a_taken_username_or_email(anon_api, patient):
 
 def test_token_login_returns_a_token_that_authenticates(anon_api, patient):
     response = anon_api.post(
-        "/api/v1/auth/token/", {"username": patient.username, "password": "a-long-test-passphrase"}, format="json"
+        "/api/v1/auth/token/",
+        {"username": patient.username, "password": "a-long-test-passphrase"},
+        format="json",
     )
     assert response.status_code == 200
     token = response.json()["token"]
@@ -71,7 +77,9 @@ def test_token_login_returns_a_token_that_authenticates(anon_api, patient):
 
 
 def test_token_login_with_a_wrong_password_is_refused(anon_api, patient):
-    response = anon_api.post("/api/v1/auth/token/", {"username": patient.username, "password": "nope"}, format="json")
+    response = anon_api.post(
+        "/api/v1/auth/token/", {"username": patient.username, "password": "nope"}, format="json"
+    )
     assert response.status_code == 400
     assert "token" not in response.json()
 
@@ -89,7 +97,9 @@ def test_me_shows_only_my_profile(patient_api, patient):
 
 
 def test_me_patch_changes_timezone_and_display_name(patient_api, patient):
-    response = patient_api.patch("/api/v1/me/", {"timezone": "Asia/Kolkata", "display_name": "Pat"}, format="json")
+    response = patient_api.patch(
+        "/api/v1/me/", {"timezone": "Asia/Kolkata", "display_name": "Pat"}, format="json"
+    )
     assert response.status_code == 200
     patient.refresh_from_db()
     assert (patient.timezone, patient.display_name) == ("Asia/Kolkata", "Pat")
@@ -135,8 +145,9 @@ def test_token_auth_is_one_query(patient_api, django_assert_num_queries):
 def test_token_requests_are_throttled_per_client(anon_api, patient, monkeypatch):
     monkeypatch.setattr(TokenThrottle, "rate", "3/hour", raising=False)
     codes = [
-        anon_api.post("/api/v1/auth/token/", {"username": patient.username, "password": "guess"}, format="json")
-        .status_code
+        anon_api.post(
+            "/api/v1/auth/token/", {"username": patient.username, "password": "guess"}, format="json"
+        ).status_code
         for _ in range(4)
     ]
     assert codes == [400, 400, 400, 429]
@@ -152,6 +163,11 @@ def test_token_lookup_finds_the_same_user_prepared_or_not(patient, other_patient
         key = Token.objects.get_or_create(user=person)[0].key
         user, token = auth.authenticate_credentials(key)
         assert (user.pk, user.username, user.timezone, user.role, token) == (
-            person.pk, person.username, person.timezone, person.role, key)
+            person.pk,
+            person.username,
+            person.timezone,
+            person.role,
+            key,
+        )
     with pytest.raises(Exception, match="Invalid token"):
         auth.authenticate_credentials("f" * 40)

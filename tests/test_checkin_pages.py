@@ -1,4 +1,5 @@
 """The server-rendered pages, through Django's test client (the browser tests drive them for real)."""
+
 import datetime as dt
 
 import pytest
@@ -17,7 +18,7 @@ def patient_client(client, patient):
     return client
 
 
-@pytest.mark.parametrize("path", PATIENT_PAGES + ["/settings/"])
+@pytest.mark.parametrize("path", [*PATIENT_PAGES, "/settings/"])
 def test_pages_send_anonymous_visitors_to_log_in(client, path):
     response = client.get(path)
     assert response.status_code == 302
@@ -38,8 +39,16 @@ def test_home_redirects_by_role(client, patient, clinician):
 
 def test_today_form_uses_the_api_field_names(patient_client):
     html = patient_client.get("/today/").content.decode()
-    for name in ["back_pain", "hip_pain", "sitting_hours", "worse_after_sitting", "eased_by_walking", "first_region",
-                 "note", "date"]:
+    for name in [
+        "back_pain",
+        "hip_pain",
+        "sitting_hours",
+        "worse_after_sitting",
+        "eased_by_walking",
+        "first_region",
+        "note",
+        "date",
+    ]:
         assert f'name="{name}"' in html
 
 
@@ -63,7 +72,9 @@ def test_today_shows_errors_and_keeps_the_answers(patient_client):
 
 def test_today_refuses_a_future_date(patient_client, patient):
     tomorrow = patient.local_today() + dt.timedelta(days=1)
-    response = patient_client.post("/today/", {"back_pain": "1", "hip_pain": "1", "date": tomorrow.isoformat()})
+    response = patient_client.post(
+        "/today/", {"back_pain": "1", "hip_pain": "1", "date": tomorrow.isoformat()}
+    )
     assert response.status_code == 400
     assert "in the future" in response.content.decode()
     assert not CheckIn.objects.exists()
@@ -85,7 +96,9 @@ def test_flare_page_refuses_missing_region(patient_client):
 
 def test_history_shows_only_my_days(patient_client, patient, other_patient):
     CheckInFactory(patient=patient, date=days_ago(patient, 1), back_pain=2, hip_pain=6)
-    CheckInFactory(patient=other_patient, date=days_ago(other_patient, 1), back_pain=9, hip_pain=9, note="secret")
+    CheckInFactory(
+        patient=other_patient, date=days_ago(other_patient, 1), back_pain=9, hip_pain=9, note="secret"
+    )
     FlareFactory(patient=other_patient, trigger="their trigger")
     html = patient_client.get("/history/").content.decode()
     assert "--v: 6" in html
@@ -110,8 +123,12 @@ def test_history_query_count_does_not_grow_with_days(patient_client, patient, dj
 def test_signup_creates_a_patient_and_logs_in(client):
     response = client.post(
         "/accounts/signup/",
-        {"username": "newbie", "email": "newbie@example.org", "password": "stretch-the-hips-daily",
-         "timezone": "Asia/Tokyo"},
+        {
+            "username": "newbie",
+            "email": "newbie@example.org",
+            "password": "stretch-the-hips-daily",
+            "timezone": "Asia/Tokyo",
+        },
     )
     assert response.status_code == 302 and response["Location"] == "/today/"
     assert client.get("/today/").status_code == 200
@@ -120,7 +137,12 @@ def test_signup_creates_a_patient_and_logs_in(client):
 def test_signup_errors_keep_the_answers_but_not_the_password(client):
     response = client.post(
         "/accounts/signup/",
-        {"username": "newbie", "email": "bad", "password": "stretch-the-hips-daily", "timezone": "Asia/Tokyo"},
+        {
+            "username": "newbie",
+            "email": "bad",
+            "password": "stretch-the-hips-daily",
+            "timezone": "Asia/Tokyo",
+        },
     )
     assert response.status_code == 400
     html = response.content.decode()

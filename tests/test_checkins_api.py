@@ -1,4 +1,5 @@
 """Daily check-ins through the API, as a phone app or script meets them."""
+
 import datetime as dt
 import json
 import threading
@@ -104,7 +105,9 @@ def test_patch_of_a_day_never_logged_is_404(patient_api, patient):
 def test_put_body_date_must_match_the_url(patient_api, patient):
     today = patient.local_today()
     response = patient_api.put(
-        day_url(today), {"date": days_ago(patient, 2).isoformat(), "back_pain": 1, "hip_pain": 1}, format="json"
+        day_url(today),
+        {"date": days_ago(patient, 2).isoformat(), "back_pain": 1, "hip_pain": 1},
+        format="json",
     )
     assert response.status_code == 400
     assert "date" in response.json()
@@ -125,7 +128,10 @@ def test_get_one_day(patient_api, patient):
 
 def test_an_impossible_date_in_the_url_is_404(patient_api):
     assert patient_api.get(f"{URL}2026-02-30/").status_code == 404
-    assert patient_api.put(f"{URL}2026-13-01/", {"back_pain": 1, "hip_pain": 1}, format="json").status_code == 404
+    assert (
+        patient_api.put(f"{URL}2026-13-01/", {"back_pain": 1, "hip_pain": 1}, format="json").status_code
+        == 404
+    )
 
 
 # --- the local date -------------------------------------------------------------------
@@ -135,7 +141,7 @@ def test_auckland_evening_in_utc_is_already_tomorrow_there(db):
     auckland = PatientFactory(timezone="Pacific/Auckland")
     london = PatientFactory(timezone="Europe/London")
     # 23:30 UTC on 25 Nov is 12:30 on 26 Nov in Auckland (NZDT, UTC+13).
-    with time_machine.travel(dt.datetime(2026, 11, 25, 23, 30, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 11, 25, 23, 30, tzinfo=dt.UTC), tick=False):
         nz = client_for(auckland).post(URL, {"back_pain": 3, "hip_pain": 4}, format="json")
         uk = client_for(london).post(URL, {"back_pain": 3, "hip_pain": 4}, format="json")
         # Auckland's today is not in the future for an Auckland patient...
@@ -218,7 +224,9 @@ def test_a_missing_pain_rating_is_refused(patient_api, missing):
 
 def test_put_with_bad_values_leaves_the_day_as_it_was(patient_api, patient):
     CheckInFactory(patient=patient, back_pain=4, hip_pain=4)
-    response = patient_api.put(day_url(patient.local_today()), {"back_pain": 12, "hip_pain": 4}, format="json")
+    response = patient_api.put(
+        day_url(patient.local_today()), {"back_pain": 12, "hip_pain": 4}, format="json"
+    )
     assert response.status_code == 400
     assert CheckIn.objects.get(patient=patient).back_pain == 4
 
@@ -235,7 +243,9 @@ def test_a_huge_body_is_refused_before_it_is_read(patient_api):
 
 
 def test_malformed_json_is_a_400(patient_api):
-    response = patient_api.generic("POST", URL, '{"back_pain": 4, "hip_pain":', content_type="application/json")
+    response = patient_api.generic(
+        "POST", URL, '{"back_pain": 4, "hip_pain":', content_type="application/json"
+    )
     assert response.status_code == 400
     assert "JSON" in response.json()["detail"]
     assert not CheckIn.objects.exists()
@@ -258,12 +268,19 @@ def test_the_patient_cannot_be_chosen_in_the_body(patient_api, patient, other_pa
 
 @pytest.mark.parametrize(
     "field, value",
-    [("back_pain", 11), ("hip_pain", 11), ("sitting_hours", Decimal("24.5")), ("sitting_hours", Decimal("3.2")),
-     ("first_region", "knee")],
+    [
+        ("back_pain", 11),
+        ("hip_pain", 11),
+        ("sitting_hours", Decimal("24.5")),
+        ("sitting_hours", Decimal("3.2")),
+        ("first_region", "knee"),
+    ],
 )
 def test_database_constraints_refuse_out_of_range_rows(patient, field, value):
     with pytest.raises(IntegrityError), transaction.atomic():
-        CheckIn.objects.create(patient=patient, date=patient.local_today(), **{"back_pain": 1, "hip_pain": 1, field: value})
+        CheckIn.objects.create(
+            patient=patient, date=patient.local_today(), **{"back_pain": 1, "hip_pain": 1, field: value}
+        )
 
 
 def test_database_allows_one_row_per_patient_per_day(patient):
@@ -299,10 +316,13 @@ def _race(requests):
 def test_two_concurrent_creates_for_one_date_end_as_one_row():
     patient = PatientFactory()
     clients = [client_for(patient), client_for(patient)]
-    for attempt in range(5):
+    for _attempt in range(5):
         CheckIn.objects.all().delete()
         responses = _race(
-            [lambda c=c, n=n: c.post(URL, {"back_pain": n, "hip_pain": n}, format="json") for n, c in enumerate(clients)]
+            [
+                lambda c=c, n=n: c.post(URL, {"back_pain": n, "hip_pain": n}, format="json")
+                for n, c in enumerate(clients)
+            ]
         )
         assert sorted(r.status_code for r in responses) == [201, 409]
         assert CheckIn.objects.filter(patient=patient).count() == 1
@@ -313,10 +333,13 @@ def test_two_concurrent_puts_for_one_date_end_as_one_row():
     patient = PatientFactory()
     url = day_url(patient.local_today())
     clients = [client_for(patient), client_for(patient)]
-    for attempt in range(5):
+    for _attempt in range(5):
         CheckIn.objects.all().delete()
         responses = _race(
-            [lambda c=c, n=n: c.put(url, {"back_pain": n, "hip_pain": n}, format="json") for n, c in enumerate(clients)]
+            [
+                lambda c=c, n=n: c.put(url, {"back_pain": n, "hip_pain": n}, format="json")
+                for n, c in enumerate(clients)
+            ]
         )
         assert sorted(r.status_code for r in responses) == [200, 201]
         assert CheckIn.objects.filter(patient=patient).count() == 1
@@ -338,12 +361,19 @@ def test_list_is_newest_first_and_paginated(patient_api, patient):
 def test_list_filters_from_and_to_inclusive(patient_api, patient):
     for n in range(10):
         CheckInFactory(patient=patient, date=days_ago(patient, n))
-    body = patient_api.get(URL, {"from": days_ago(patient, 6).isoformat(), "to": days_ago(patient, 4).isoformat()}).json()
+    body = patient_api.get(
+        URL, {"from": days_ago(patient, 6).isoformat(), "to": days_ago(patient, 4).isoformat()}
+    ).json()
     assert [row["date"] for row in body["results"]] == [days_ago(patient, n).isoformat() for n in (4, 5, 6)]
 
 
 @pytest.mark.parametrize(
-    "params, field", [({"from": "last week"}, "from"), ({"to": "2026-02-30"}, "to"), ({"from": "2026-11-10", "to": "2026-11-01"}, "from")]
+    "params, field",
+    [
+        ({"from": "last week"}, "from"),
+        ({"to": "2026-02-30"}, "to"),
+        ({"from": "2026-11-10", "to": "2026-11-01"}, "from"),
+    ],
 )
 def test_list_rejects_bad_filters(patient_api, params, field):
     response = patient_api.get(URL, params)

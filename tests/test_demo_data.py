@@ -1,17 +1,19 @@
 """The demo data a newcomer meets after `make run`."""
+
+import itertools
 import statistics
 
 import pytest
 from django.core.management import call_command
 
-from accounts.demo import DEMO_CLINICIAN, DEMO_PATIENT
 from accounts.models import User
-from checkins.demo import DEMO_DAYS, demo_series
 from checkins.models import CheckIn
+from demo.accounts import DEMO_CLINICIAN, DEMO_PATIENT
+from demo.checkins import DEMO_DAYS, demo_series
 
 
 def changes(values):
-    return [b - a for a, b in zip(values, values[1:])]
+    return [b - a for a, b in itertools.pairwise(values)]
 
 
 def test_in_the_demo_series_the_hip_leads_the_back():

@@ -1,11 +1,13 @@
 """The demo stretch videos: the committed catalog and files, and the generator itself."""
+
 import html
+import itertools
 import json
 import re
 
 import pytest
 
-from stretches import demo_media
+from demo import video as demo_media
 
 CUE_TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3}) line:0$")
 
@@ -45,8 +47,15 @@ def test_committed_catalog_is_consistent():
     for record, entry in zip(records, demo_media.CATALOG):
         slug = record["slug"]
         assert list(record) == [
-            "slug", "title", "description", "region", "intensity", "cautions",
-            "duration_seconds", "steps", "files",
+            "slug",
+            "title",
+            "description",
+            "region",
+            "intensity",
+            "cautions",
+            "duration_seconds",
+            "steps",
+            "files",
         ]
         assert record["region"] in ("hip_flexors", "lumbar", "both")
         assert record["intensity"] in ("gentle", "moderate")
@@ -55,9 +64,7 @@ def test_committed_catalog_is_consistent():
         assert 45 <= record["duration_seconds"] <= 120, slug
         # The committed files were made from the catalog as it is now.
         for key in ("title", "description", "region", "intensity", "cautions", "steps"):
-            assert record[key] == entry[key], (
-                f"{slug}: {key} changed; run make_demo_stretches --only {slug}"
-            )
+            assert record[key] == entry[key], f"{slug}: {key} changed; run make_demo_stretches --only {slug}"
         timeline = demo_media.timeline_seconds(demo_media.build_timeline(entry))
         assert abs(record["duration_seconds"] - timeline) < 0.5, slug
 
@@ -68,7 +75,10 @@ def test_committed_catalog_is_consistent():
             assert isinstance(step["hold_seconds"], int) and 0 <= step["hold_seconds"] <= 60
 
         assert record["files"] == {
-            "mp4": f"{slug}.mp4", "webm": f"{slug}.webm", "captions": f"{slug}.vtt", "poster": f"{slug}.jpg",
+            "mp4": f"{slug}.mp4",
+            "webm": f"{slug}.webm",
+            "captions": f"{slug}.vtt",
+            "poster": f"{slug}.jpg",
         }
         for name in record["files"].values():
             path = demo_media.DEMO_MEDIA_DIR / name
@@ -120,15 +130,21 @@ SHORT_TIMING = {"intro_seconds": 2, "settle_seconds": 1, "outro_seconds": 1}
 def test_generating_one_stretch(tmp_path):
     messages = []
     record = demo_media.generate_stretch(
-        SHORT_ENTRY, tmp_path, progress=messages.append, timeline_options=SHORT_TIMING,
-        width=320, height=180, fps=10,
+        SHORT_ENTRY,
+        tmp_path,
+        progress=messages.append,
+        timeline_options=SHORT_TIMING,
+        width=320,
+        height=180,
+        fps=10,
     )
 
     segments = demo_media.build_timeline(SHORT_ENTRY, **SHORT_TIMING)
     expected = (
         SHORT_TIMING["intro_seconds"]
         + demo_media.transition_seconds(SHORT_ENTRY["steps"][0]["text"])
-        + SHORT_TIMING["settle_seconds"] + 3
+        + SHORT_TIMING["settle_seconds"]
+        + 3
         + SHORT_TIMING["outro_seconds"]
     )
     assert demo_media.timeline_seconds(segments) == expected
@@ -163,7 +179,7 @@ def test_timeline_rules():
     segments = demo_media.build_timeline(entry)
     assert [s.kind for s in segments] == ["intro", "step", "step", "outro"]
     # Contiguous: each segment starts where the previous one ended.
-    assert all(a.end == b.start for a, b in zip(segments, segments[1:]))
+    assert all(a.end == b.start for a, b in itertools.pairwise(segments))
     assert segments[1].end - segments[1].start == demo_media.MIN_TRANSITION_SECONDS
     assert segments[2].end - segments[2].start == demo_media.SETTLE_SECONDS + 20
     assert segments[2].hold_start == segments[2].end - 20

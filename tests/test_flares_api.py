@@ -11,7 +11,7 @@ from tests.factories import FlareFactory
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/flares/"
-NOW = dt.datetime(2026, 11, 25, 15, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 25, 15, 0, tzinfo=dt.UTC)
 
 
 def test_a_flare_defaults_to_now(patient_api, patient):
@@ -27,7 +27,9 @@ def test_a_flare_defaults_to_now(patient_api, patient):
 
 def test_many_flares_a_day_are_fine(patient_api, patient):
     for intensity in (5, 7, 9):
-        assert patient_api.post(URL, {"region": "hip", "intensity": intensity}, format="json").status_code == 201
+        assert (
+            patient_api.post(URL, {"region": "hip", "intensity": intensity}, format="json").status_code == 201
+        )
     assert Flare.objects.filter(patient=patient).count() == 3
 
 
@@ -40,14 +42,16 @@ def test_a_naive_time_is_read_in_the_patients_zone(patient_api, patient):
         )
     assert response.status_code == 201
     # 01:30 on 26 Nov in Auckland (UTC+13) is 12:30 UTC on 25 Nov.
-    assert Flare.objects.get().occurred_at == dt.datetime(2026, 11, 25, 12, 30, tzinfo=dt.timezone.utc)
+    assert Flare.objects.get().occurred_at == dt.datetime(2026, 11, 25, 12, 30, tzinfo=dt.UTC)
     assert response.json()["occurred_at"].startswith("2026-11-26T01:30:00+13:00")
 
 
 def test_a_time_a_few_seconds_ahead_is_stored_as_now(patient_api):
     with time_machine.travel(NOW, tick=False):
         ahead = (NOW + dt.timedelta(seconds=30)).isoformat()
-        response = patient_api.post(URL, {"region": "back", "intensity": 4, "occurred_at": ahead}, format="json")
+        response = patient_api.post(
+            URL, {"region": "back", "intensity": 4, "occurred_at": ahead}, format="json"
+        )
     assert response.status_code == 201
     assert Flare.objects.get().occurred_at == NOW
 

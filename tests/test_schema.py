@@ -6,8 +6,14 @@ def test_openapi_schema_is_valid_and_warning_free(tmp_path):
     out = tmp_path / "schema.yml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     text = out.read_text()
-    for path in ["/api/v1/checkins/", "/api/v1/checkins/{day}/", "/api/v1/flares/", "/api/v1/me/",
-                 "/api/v1/auth/register/", "/api/v1/auth/token/"]:
+    for path in [
+        "/api/v1/checkins/",
+        "/api/v1/checkins/{day}/",
+        "/api/v1/flares/",
+        "/api/v1/me/",
+        "/api/v1/auth/register/",
+        "/api/v1/auth/token/",
+    ]:
         assert f"{path}:" in text
 
 

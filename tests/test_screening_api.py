@@ -1,4 +1,5 @@
 """The screening API: questions, answering, the latest result, and who may see what."""
+
 import uuid
 
 import pytest

@@ -1,4 +1,5 @@
 """The hip-pattern questionnaire and its scoring: the contract and the full table."""
+
 import pytest
 from django.db import IntegrityError
 

@@ -1,4 +1,5 @@
 """Red flags pause stretches until a later clear screening or a clinician's review settles them."""
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
@@ -9,7 +10,6 @@ from screening.models import ScreeningResponse
 from screening.status import latest_hip_component, red_flag_banner, stretches_paused
 from tests.factories import ClinicianFactory
 from tests.screening_answers import answers
-
 
 pytestmark = pytest.mark.django_db
 

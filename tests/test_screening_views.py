@@ -1,4 +1,5 @@
 """The screening pages, server side: the form, the result page and the /today/ banner."""
+
 import re
 import uuid
 
@@ -105,7 +106,7 @@ def test_result_leads_with_emergency_guidance(patient, patient_client, django_as
     assert "Vida is not an emergency service" in html
     assert "Numbness in the saddle area" in html
     assert "Stretch suggestions are paused" in html
-    assert "href=\"/today/\"" not in html.split("</nav>")[1].split("<footer")[0]
+    assert 'href="/today/"' not in html.split("</nav>")[1].split("<footer")[0]
 
 
 def test_result_with_an_urgent_flag_says_see_a_doctor_today(patient, patient_client):
@@ -120,7 +121,7 @@ def test_clear_result_explains_and_links_to_todays_stretch(patient, patient_clie
     html = patient_client.get(f"/screening/{response.pk}/").content.decode()
 
     assert 'role="alert"' not in html
-    assert "A hip component is <span class=\"result-verdict\">likely</span>" in html
+    assert 'A hip component is <span class="result-verdict">likely</span>' in html
     assert "Your back is worse after long sitting" in html
     assert "upstream" in html
     assert '<a class="button" href="/today/">' in html
@@ -148,7 +149,7 @@ def test_history_lists_earlier_screenings(patient, patient_client):
     screen(patient)
     screen(patient, night_pain=True)
     html = patient_client.get("/screening/").content.decode()
-    assert html.count("<span class=\"pill\">hip component unlikely</span>") == 2
+    assert html.count('<span class="pill">hip component unlikely</span>') == 2
     assert "Your last screening" in html and "with answers that need checking" in html
 
 

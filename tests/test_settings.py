@@ -1,4 +1,5 @@
 """Production settings: hardened, and no unsafe default left to fall back on."""
+
 import os
 import secrets
 import subprocess
@@ -11,7 +12,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def manage(*args, env):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "VIDA_"))}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

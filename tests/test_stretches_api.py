@@ -1,4 +1,5 @@
 """The stretches API: library, sessions, relief and today's recommendation."""
+
 import datetime as dt
 import uuid
 
@@ -20,19 +21,39 @@ RECOMMENDED = "/api/v1/stretches/recommended/"
 RELIEF = "/api/v1/stretches/relief/"
 
 VIDEO_FIELDS = {
-    "slug", "title", "description", "region", "intensity", "duration_seconds",
-    "video_url", "webm_url", "poster_url", "captions_url", "steps", "cautions",
+    "slug",
+    "title",
+    "description",
+    "region",
+    "intensity",
+    "duration_seconds",
+    "video_url",
+    "webm_url",
+    "poster_url",
+    "captions_url",
+    "steps",
+    "cautions",
 }
 SESSION_FIELDS = {
-    "id", "video", "started_at", "watched_seconds", "completed",
-    "back_pain_before", "hip_pain_before", "back_pain_after", "hip_pain_after",
+    "id",
+    "video",
+    "started_at",
+    "watched_seconds",
+    "completed",
+    "back_pain_before",
+    "hip_pain_before",
+    "back_pain_after",
+    "hip_pain_after",
 }
 
 
 def screening(api, *, red_flag=False, hip_patterns=0):
     """A screening through the real screening API; ``hip_patterns`` of the three answered yes."""
     given = {question: number < hip_patterns for number, question in enumerate(HIP_PATTERNS)}
-    body = {"version": "hip-pattern-v1", "answers": answers(leading_region="hip", bladder_bowel=red_flag, **given)}
+    body = {
+        "version": "hip-pattern-v1",
+        "answers": answers(leading_region="hip", bladder_bowel=red_flag, **given),
+    }
     response = api.post("/api/v1/screening/responses/", body, format="json")
     assert response.status_code == 201, response.content
     return response.json()
@@ -40,8 +61,13 @@ def screening(api, *, red_flag=False, hip_patterns=0):
 
 @pytest.fixture
 def kneeling():
-    return StretchVideoFactory(title="Kneeling hip flexor", region="hip_flexors", intensity="gentle",
-                               duration_seconds=60, steps=[("Kneel.", 0), ("Hold.", 30)])
+    return StretchVideoFactory(
+        title="Kneeling hip flexor",
+        region="hip_flexors",
+        intensity="gentle",
+        duration_seconds=60,
+        steps=[("Kneel.", 0), ("Hold.", 30)],
+    )
 
 
 @pytest.fixture
@@ -49,14 +75,18 @@ def library(kneeling):
     """A small library: two hip, two lumbar, one both, one unpublished."""
     return {
         "kneeling": kneeling,
-        "standing": StretchVideoFactory(title="Standing hip flexor", region="hip_flexors",
-                                        intensity="moderate", duration_seconds=90),
-        "tilts": StretchVideoFactory(title="Pelvic tilts", region="lumbar", intensity="gentle",
-                                     duration_seconds=45),
-        "knee": StretchVideoFactory(title="Knee to chest", region="lumbar", intensity="moderate",
-                                    duration_seconds=120),
-        "reach": StretchVideoFactory(title="Half-kneeling reach", region="both", intensity="moderate",
-                                     duration_seconds=75),
+        "standing": StretchVideoFactory(
+            title="Standing hip flexor", region="hip_flexors", intensity="moderate", duration_seconds=90
+        ),
+        "tilts": StretchVideoFactory(
+            title="Pelvic tilts", region="lumbar", intensity="gentle", duration_seconds=45
+        ),
+        "knee": StretchVideoFactory(
+            title="Knee to chest", region="lumbar", intensity="moderate", duration_seconds=120
+        ),
+        "reach": StretchVideoFactory(
+            title="Half-kneeling reach", region="both", intensity="moderate", duration_seconds=75
+        ),
         "draft": StretchVideoFactory(title="Draft", region="lumbar", published=False),
     }
 
@@ -84,8 +114,13 @@ def test_a_video_has_exactly_the_design_fields(patient_api, kneeling):
 def test_the_library_lists_published_videos_only(patient_api, library):
     response = patient_api.get(VIDEOS)
     assert response.status_code == 200
-    assert slugs(response) == ["half-kneeling-reach", "knee-to-chest", "kneeling-hip-flexor", "pelvic-tilts",
-                               "standing-hip-flexor"]
+    assert slugs(response) == [
+        "half-kneeling-reach",
+        "knee-to-chest",
+        "kneeling-hip-flexor",
+        "pelvic-tilts",
+        "standing-hip-flexor",
+    ]
     assert patient_api.get(f"{VIDEOS}draft/").status_code == 404
 
 
@@ -164,8 +199,9 @@ def progress(api, session_id, **body):
 
 
 def test_starting_a_session_returns_it_with_the_design_fields(patient_api, patient, kneeling):
-    response = patient_api.post(SESSIONS, {"video": "kneeling-hip-flexor", "back_pain_before": 6,
-                                           "hip_pain_before": 4}, format="json")
+    response = patient_api.post(
+        SESSIONS, {"video": "kneeling-hip-flexor", "back_pain_before": 6, "hip_pain_before": 4}, format="json"
+    )
     assert response.status_code == 201
     body = response.json()
     assert set(body) == SESSION_FIELDS
@@ -263,7 +299,9 @@ def test_another_patients_session_is_404(patient_api, other_api, kneeling):
     assert slugs(patient_api.get(SESSIONS)) == []
 
 
-def test_the_session_list_query_count_does_not_grow(patient_api, patient, library, django_assert_max_num_queries):
+def test_the_session_list_query_count_does_not_grow(
+    patient_api, patient, library, django_assert_max_num_queries
+):
     StretchSessionFactory(patient=patient, video=library["kneeling"])
     with django_assert_max_num_queries(4) as few:
         patient_api.get(SESSIONS)
@@ -274,8 +312,9 @@ def test_the_session_list_query_count_does_not_grow(patient_api, patient, librar
 
 
 def test_the_session_list_is_mine_newest_first(patient_api, patient, other_patient, kneeling):
-    older = StretchSessionFactory(patient=patient, video=kneeling,
-                                  started_at=dt.datetime(2024, 5, 1, 9, tzinfo=dt.timezone.utc))
+    older = StretchSessionFactory(
+        patient=patient, video=kneeling, started_at=dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
+    )
     newer = StretchSessionFactory(patient=patient, video=kneeling)
     StretchSessionFactory(patient=other_patient, video=kneeling)
     body = patient_api.get(SESSIONS).json()
@@ -288,12 +327,24 @@ def test_the_session_list_is_mine_newest_first(patient_api, patient, other_patie
 def test_relief_is_the_mean_drop_per_video_from_rated_sessions(patient_api, patient, other_patient, library):
     kneeling, tilts, knee = library["kneeling"], library["tilts"], library["knee"]
     rate = StretchSessionFactory
-    rate(patient=patient, video=kneeling, back_pain_before=6, back_pain_after=3,
-         hip_pain_before=5, hip_pain_after=4)
+    rate(
+        patient=patient,
+        video=kneeling,
+        back_pain_before=6,
+        back_pain_after=3,
+        hip_pain_before=5,
+        hip_pain_after=4,
+    )
     rate(patient=patient, video=kneeling, back_pain_before=4, back_pain_after=3)  # back only
     rate(patient=patient, video=kneeling)  # watched, never rated
-    rate(patient=patient, video=tilts, back_pain_before=5, back_pain_after=5,
-         hip_pain_before=3, hip_pain_after=2)
+    rate(
+        patient=patient,
+        video=tilts,
+        back_pain_before=5,
+        back_pain_after=5,
+        hip_pain_before=3,
+        hip_pain_after=2,
+    )
     rate(patient=patient, video=knee, back_pain_before=3, back_pain_after=5)  # it got worse
     rate(patient=patient, video=library["reach"], back_pain_before=5)  # no after: not rated
     rate(patient=other_patient, video=kneeling, back_pain_before=9, back_pain_after=0)
@@ -301,12 +352,30 @@ def test_relief_is_the_mean_drop_per_video_from_rated_sessions(patient_api, pati
     response = patient_api.get(RELIEF)
     assert response.status_code == 200
     assert response.json() == [
-        {"video": "kneeling-hip-flexor", "title": "Kneeling hip flexor", "sessions": 3, "rated_sessions": 2,
-         "back_pain_drop": 2.0, "hip_pain_drop": 1.0},
-        {"video": "pelvic-tilts", "title": "Pelvic tilts", "sessions": 1, "rated_sessions": 1,
-         "back_pain_drop": 0.0, "hip_pain_drop": 1.0},
-        {"video": "knee-to-chest", "title": "Knee to chest", "sessions": 1, "rated_sessions": 1,
-         "back_pain_drop": -2.0, "hip_pain_drop": None},
+        {
+            "video": "kneeling-hip-flexor",
+            "title": "Kneeling hip flexor",
+            "sessions": 3,
+            "rated_sessions": 2,
+            "back_pain_drop": 2.0,
+            "hip_pain_drop": 1.0,
+        },
+        {
+            "video": "pelvic-tilts",
+            "title": "Pelvic tilts",
+            "sessions": 1,
+            "rated_sessions": 1,
+            "back_pain_drop": 0.0,
+            "hip_pain_drop": 1.0,
+        },
+        {
+            "video": "knee-to-chest",
+            "title": "Knee to chest",
+            "sessions": 1,
+            "rated_sessions": 1,
+            "back_pain_drop": -2.0,
+            "hip_pain_drop": None,
+        },
     ]
 
 
@@ -383,7 +452,8 @@ def test_recommended_follows_todays_check_in_and_the_latest_screening(
     body = recommended(patient_api)
     assert body["focus"] == focus
     assert [video["region"] in allowed for video, allowed in zip(body["videos"], regions, strict=True)] == [
-        True] * len(regions)
+        True
+    ] * len(regions)
     assert set(body["videos"][0]) == VIDEO_FIELDS
     assert len({video["slug"] for video in body["videos"]}) == len(regions)
 
@@ -431,17 +501,19 @@ def test_videos_that_brought_relief_are_preferred(patient_api, patient, library)
     StretchSessionFactory(patient=patient, video=library["knee"], back_pain_before=6, back_pain_after=3)
     StretchSessionFactory(patient=patient, video=library["tilts"], back_pain_before=6, back_pain_after=7)
     for day in range(5):  # every day, because they are the only ones that helped in their slot
-        with time_machine.travel(dt.datetime(2025, 3, 10 + day, 12, tzinfo=dt.timezone.utc)):
-            assert [v["slug"] for v in recommended(patient_api)["videos"]] == ["standing-hip-flexor",
-                                                                               "knee-to-chest"]
+        with time_machine.travel(dt.datetime(2025, 3, 10 + day, 12, tzinfo=dt.UTC)):
+            assert [v["slug"] for v in recommended(patient_api)["videos"]] == [
+                "standing-hip-flexor",
+                "knee-to-chest",
+            ]
 
 
 def test_the_choice_varies_over_days_and_holds_within_a_day(patient_api, patient, library):
     picks = set()
     for day in range(4):
-        with time_machine.travel(dt.datetime(2025, 3, 10 + day, 8, tzinfo=dt.timezone.utc)):
+        with time_machine.travel(dt.datetime(2025, 3, 10 + day, 8, tzinfo=dt.UTC)):
             morning = [v["slug"] for v in recommended(patient_api)["videos"]]
-        with time_machine.travel(dt.datetime(2025, 3, 10 + day, 20, tzinfo=dt.timezone.utc)):
+        with time_machine.travel(dt.datetime(2025, 3, 10 + day, 20, tzinfo=dt.UTC)):
             assert [v["slug"] for v in recommended(patient_api)["videos"]] == morning
         picks.add(tuple(morning))
     assert len(picks) > 1

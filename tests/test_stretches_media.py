@@ -2,6 +2,7 @@
 
 Every video here is made by ffmpeg in the test; files go to a temporary MEDIA_ROOT.
 """
+
 import json
 import shutil
 
@@ -10,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from accounts.models import User
-from stretches import demo
+from demo import stretches as demo
 from stretches.captions import CaptionsError, parse_webvtt
 from stretches.forms import StretchVideoForm
 from stretches.models import StretchSession, StretchStep, StretchVideo
@@ -111,7 +112,9 @@ def test_the_admin_upload_saves_the_video_and_its_steps(client, clips, media_roo
     assert video.duration_seconds == pytest.approx(2.0, abs=0.2)
     assert video.poster
     assert [(s.text, s.hold_seconds) for s in video.steps.all()] == [
-        ("Kneel on your right knee.", 0), ("Tuck the pelvis and hold.", 30)]
+        ("Kneel on your right knee.", 0),
+        ("Tuck the pelvis and hold.", 30),
+    ]
 
 
 def test_editing_without_new_files_keeps_them_and_does_not_reprobe(clips, media_root, monkeypatch):
@@ -132,8 +135,9 @@ def test_editing_without_new_files_keeps_them_and_does_not_reprobe(clips, media_
     assert edited.title == "Kneeling hip flexor, renamed"
 
 
-def test_replacing_the_video_in_the_admin_removes_the_old_files(client, clips, media_root,
-                                                                django_capture_on_commit_callbacks):
+def test_replacing_the_video_in_the_admin_removes_the_old_files(
+    client, clips, media_root, django_capture_on_commit_callbacks
+):
     form = form_with(clips)
     assert form.is_valid()
     video = form.save()
@@ -143,9 +147,14 @@ def test_replacing_the_video_in_the_admin_removes_the_old_files(client, clips, m
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/admin/stretches/stretchvideo/{video.pk}/change/",
-            {**FIELDS, "video_mp4": upload(clips["mp4"], name="take-two.mp4"),
-             "steps-TOTAL_FORMS": "0", "steps-INITIAL_FORMS": "0",
-             "steps-MIN_NUM_FORMS": "0", "steps-MAX_NUM_FORMS": "1000"},
+            {
+                **FIELDS,
+                "video_mp4": upload(clips["mp4"], name="take-two.mp4"),
+                "steps-TOTAL_FORMS": "0",
+                "steps-INITIAL_FORMS": "0",
+                "steps-MIN_NUM_FORMS": "0",
+                "steps-MAX_NUM_FORMS": "1000",
+            },
         )
     assert response.status_code == 302
     video.refresh_from_db()
@@ -160,8 +169,11 @@ def test_replacing_the_video_in_the_admin_removes_the_old_files(client, clips, m
 @pytest.mark.parametrize(
     "field, make, message",
     [
-        ("video_mp4", lambda c: SimpleUploadedFile("notes.mp4", b"these are not moving pictures\n" * 50),
-         "not a video"),
+        (
+            "video_mp4",
+            lambda c: SimpleUploadedFile("notes.mp4", b"these are not moving pictures\n" * 50),
+            "not a video",
+        ),
         ("video_mp4", lambda c: upload(c["avi"], name="old.mp4"), "avi format"),
         ("video_mp4", lambda c: upload(c["mp4_mpeg4"]), "encoded as mpeg4"),
         ("video_mp4", lambda c: upload(c["webm"], name="clip.mp4"), "format"),
@@ -169,8 +181,15 @@ def test_replacing_the_video_in_the_admin_removes_the_old_files(client, clips, m
         ("video_webm", lambda c: upload(c["mp4"], name="clip.webm"), "format"),
         ("video_webm", lambda c: upload(c["long_webm"]), "upload the same video in both formats"),
     ],
-    ids=["text-file", "avi-renamed", "mpeg4-in-mp4", "webm-as-mp4", "mpeg4-in-mkv",
-         "mp4-as-webm", "webm-of-another-length"],
+    ids=[
+        "text-file",
+        "avi-renamed",
+        "mpeg4-in-mp4",
+        "webm-as-mp4",
+        "mpeg4-in-mkv",
+        "mp4-as-webm",
+        "webm-of-another-length",
+    ],
 )
 def test_bad_videos_are_refused_and_nothing_is_stored(clips, media_root, field, make, message):
     form = form_with(clips, **{field: make(clips)})
@@ -210,15 +229,26 @@ def test_a_missing_ffprobe_is_a_clear_refusal_not_a_crash(clips, media_root, set
         ("WEBVTT\n\n00:01 --> 00:02.000\nHello\n", "is not a valid cue timing"),
         ("WEBVTT\n\n00:00.000 -> 00:02.000\nHello\n", "missing its timing line"),
         ("WEBVTT\n\n00:02.000 --> 00:01.000\nBackwards\n", "ends before it starts"),
-        ("WEBVTT\n\n00:01.000 --> 00:01.500\nB\n\n00:00.000 --> 00:00.500\nA\n",
-         "in order of their start time"),
+        (
+            "WEBVTT\n\n00:01.000 --> 00:01.500\nB\n\n00:00.000 --> 00:00.500\nA\n",
+            "in order of their start time",
+        ),
         ("WEBVTT\n\n00:00.000 --> 00:00.500\nA\n00:00.500 --> 00:01.000\nB\n", "leave a blank line"),
         ("WEBVTT\n\nNOTE nothing here\n", "has no captions"),
         ("WEBVTT\n\n00:00.000 --> 00:00.500\n\xe9t\xe9\n".encode("latin-1"), "UTF-8"),
         ("WEBVTT\n\n00:30.000 --> 00:31.000\nLate\n", "after the video ends"),
     ],
-    ids=["no-header", "short-timestamp", "bad-arrow", "backwards", "out-of-order", "no-blank-line", "empty",
-         "latin-1", "past-the-end"],
+    ids=[
+        "no-header",
+        "short-timestamp",
+        "bad-arrow",
+        "backwards",
+        "out-of-order",
+        "no-blank-line",
+        "empty",
+        "latin-1",
+        "past-the-end",
+    ],
 )
 def test_malformed_captions_are_refused_and_nothing_is_stored(clips, media_root, captions, message):
     form = form_with(clips, captions=captions_upload(captions))
@@ -237,7 +267,9 @@ def test_captions_with_ids_notes_hours_bom_and_crlf_parse():
     )
     cues = parse_webvtt(text.encode())
     assert [(c.start, c.end, c.text) for c in cues] == [
-        (0, 2.5, "Kneel down."), (2.5, 4.0, "Hold.\nBreathe.")]
+        (0, 2.5, "Kneel down."),
+        (2.5, 4.0, "Hold.\nBreathe."),
+    ]
 
 
 def test_captions_errors_name_the_line():
@@ -259,18 +291,24 @@ def demo_catalog(tmp_path, clips):
         shutil.copy(clips["webm"], folder / f"{slug}.webm")
         (folder / f"{slug}.vtt").write_text(CAPTIONS)
         (folder / f"{slug}.jpg").write_bytes(JPEG_MAGIC + b"demo poster")
-        entries.append({
-            "slug": slug,
-            "title": slug.replace("-", " ").capitalize(),
-            "description": "Demo stretch.",
-            "region": region,
-            "intensity": "gentle",
-            "cautions": "Stop if it hurts.",
-            "duration_seconds": 2.0,
-            "steps": [{"text": "Get ready.", "hold_seconds": 0}, {"text": "Hold.", "hold_seconds": 20}],
-            "files": {"mp4": f"{slug}.mp4", "webm": f"{slug}.webm", "captions": f"{slug}.vtt",
-                      "poster": f"{slug}.jpg"},
-        })
+        entries.append(
+            {
+                "slug": slug,
+                "title": slug.replace("-", " ").capitalize(),
+                "description": "Demo stretch.",
+                "region": region,
+                "intensity": "gentle",
+                "cautions": "Stop if it hurts.",
+                "duration_seconds": 2.0,
+                "steps": [{"text": "Get ready.", "hold_seconds": 0}, {"text": "Hold.", "hold_seconds": 20}],
+                "files": {
+                    "mp4": f"{slug}.mp4",
+                    "webm": f"{slug}.webm",
+                    "captions": f"{slug}.vtt",
+                    "poster": f"{slug}.jpg",
+                },
+            }
+        )
     (folder / "catalog.json").write_text(json.dumps(entries))
     return folder
 
@@ -290,7 +328,11 @@ def test_the_demo_loader_publishes_the_catalog_and_is_idempotent(demo_catalog, m
     assert media_files(media_root) == stored_after_first  # same files, not copies of copies
     tilts = StretchVideo.objects.get(slug="pelvic-tilts")
     assert (tilts.title, tilts.region, tilts.published, tilts.duration_seconds) == (
-        "Pelvic tilts, renamed", "lumbar", True, 2.0)
+        "Pelvic tilts, renamed",
+        "lumbar",
+        True,
+        2.0,
+    )
     assert list(tilts.steps.values_list("text", "hold_seconds")) == [("Only step.", 10)]
     assert StretchStep.objects.count() == 3
     with tilts.poster.open("rb") as poster:
@@ -311,7 +353,9 @@ def test_seed_demo_loads_the_demo_videos(demo_catalog, media_root, monkeypatch, 
     monkeypatch.setattr(demo, "DEMO_MEDIA", demo_catalog)
     call_command("seed_demo")
     assert set(StretchVideo.objects.published().values_list("slug", flat=True)) == {
-        "pelvic-tilts", "standing-hip-flexor"}
+        "pelvic-tilts",
+        "standing-hip-flexor",
+    }
     assert "2 demo stretch videos, 2 stretch sessions" in capsys.readouterr().out
     # The demo patient has rated sessions, so "what has helped you most" has something to show.
     demo_patient = User.objects.get(username="demo.patient")

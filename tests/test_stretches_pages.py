@@ -1,4 +1,5 @@
 """The stretches pages through Django's test client (the browser tests drive them for real)."""
+
 import datetime as dt
 import re
 
@@ -20,15 +21,21 @@ def patient_client(client, patient):
 
 @pytest.fixture
 def kneeling():
-    return StretchVideoFactory(title="Kneeling hip flexor", region="hip_flexors", intensity="gentle",
-                               duration_seconds=60, video_webm="stretches/kneeling-hip-flexor/video.webm",
-                               cautions="Stop if your knee hurts.")
+    return StretchVideoFactory(
+        title="Kneeling hip flexor",
+        region="hip_flexors",
+        intensity="gentle",
+        duration_seconds=60,
+        video_webm="stretches/kneeling-hip-flexor/video.webm",
+        cautions="Stop if your knee hurts.",
+    )
 
 
 @pytest.fixture
 def tilts():
-    return StretchVideoFactory(title="Pelvic tilts", region="lumbar", intensity="moderate",
-                               duration_seconds=150)
+    return StretchVideoFactory(
+        title="Pelvic tilts", region="lumbar", intensity="moderate", duration_seconds=150
+    )
 
 
 @pytest.mark.parametrize("path", ["/stretches/", "/stretches/kneeling-hip-flexor/"])
@@ -79,8 +86,11 @@ def test_the_player_has_sources_captions_on_steps_and_the_scales(patient_client,
     media = r"/stretches/kneeling-hip-flexor/"
     assert re.search(rf'<source src="{media}video\.webm\?v=\d+" type="video/webm">', html)
     assert re.search(rf'<source src="{media}video\.mp4\?v=\d+" type="video/mp4">', html)
-    assert re.search(r'<track kind="captions" src="/stretches/kneeling-hip-flexor/captions\.vtt\?v=\d+"'
-                     r' srclang="en" label="English" default>', html)
+    assert re.search(
+        r'<track kind="captions" src="/stretches/kneeling-hip-flexor/captions\.vtt\?v=\d+"'
+        r' srclang="en" label="English" default>',
+        html,
+    )
     assert 'poster="/stretches/kneeling-hip-flexor/poster.jpg?v=' in html
     assert "Hold 30 s" in html and "Stop if your knee hurts." in html
     for name in ["back_pain_before", "hip_pain_before", "back_pain_after", "hip_pain_after"]:
@@ -90,8 +100,9 @@ def test_the_player_has_sources_captions_on_steps_and_the_scales(patient_client,
 
 
 def test_the_player_resumes_the_latest_unfinished_session(patient_client, patient, kneeling):
-    StretchSessionFactory(patient=patient, video=kneeling, watched_seconds=12,
-                          started_at=timezone.now() - dt.timedelta(days=2))
+    StretchSessionFactory(
+        patient=patient, video=kneeling, watched_seconds=12, started_at=timezone.now() - dt.timedelta(days=2)
+    )
     latest = StretchSessionFactory(patient=patient, video=kneeling, watched_seconds=41.25, back_pain_before=6)
     html = patient_client.get("/stretches/kneeling-hip-flexor/").content.decode()
     assert f'data-session-id="{latest.pk}"' in html
@@ -131,8 +142,9 @@ def test_a_bad_rating_is_explained_and_stores_nothing(patient_client, kneeling):
 def test_ratings_cannot_touch_another_patients_session(patient_client, other_patient, kneeling):
     theirs = StretchSessionFactory(patient=other_patient, video=kneeling)
     for session_id in [str(theirs.pk), "not-a-uuid"]:
-        response = patient_client.post("/stretches/kneeling-hip-flexor/",
-                                       {"back_pain_after": "2", "session": session_id})
+        response = patient_client.post(
+            "/stretches/kneeling-hip-flexor/", {"back_pain_after": "2", "session": session_id}
+        )
         assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.back_pain_after is None
@@ -144,11 +156,17 @@ def test_an_unpublished_stretch_is_404(patient_client):
 
 
 def test_the_relief_summary_shows_what_helped_most(patient_client, patient, kneeling, tilts):
-    StretchSessionFactory(patient=patient, video=kneeling, back_pain_before=6, back_pain_after=3,
-                          hip_pain_before=5, hip_pain_after=4)
+    StretchSessionFactory(
+        patient=patient,
+        video=kneeling,
+        back_pain_before=6,
+        back_pain_after=3,
+        hip_pain_before=5,
+        hip_pain_after=4,
+    )
     StretchSessionFactory(patient=patient, video=tilts, back_pain_before=4, back_pain_after=5)
     html = patient_client.get("/stretches/kneeling-hip-flexor/").content.decode()
-    summary = html[html.index("What has helped you most"):]
+    summary = html[html.index("What has helped you most") :]
     assert summary.index("Kneeling hip flexor") < summary.index("Pelvic tilts")
     assert "Lower back eased by 3.0 points; hip eased by 1.0 point" in summary
     assert "Lower back up by 1.0 point" in summary
@@ -170,7 +188,9 @@ def test_the_player_query_count_does_not_grow_with_sessions_or_steps(
     with django_assert_max_num_queries(10) as few:
         patient_client.get("/stretches/kneeling-hip-flexor/")
     for video in (kneeling, tilts):
-        StretchSessionFactory.create_batch(5, patient=patient, video=video, back_pain_before=5, back_pain_after=3)
+        StretchSessionFactory.create_batch(
+            5, patient=patient, video=video, back_pain_before=5, back_pain_after=3
+        )
     kneeling.steps.create(position=3, text="One more hold.", hold_seconds=20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = patient_client.get("/stretches/kneeling-hip-flexor/").content.decode()

@@ -1,4 +1,5 @@
 """Serving stretch media: signed-in only, whole or by byte range, byte-exact, never a 500."""
+
 import os
 import socket
 import subprocess
@@ -89,7 +90,7 @@ def test_a_range_is_206_with_exactly_those_bytes(patient_client, video, header, 
     assert response["Content-Length"] == str(last - first + 1)
     assert response["Accept-Ranges"] == "bytes"
     assert response["Content-Type"] == "video/mp4"
-    assert body(response) == DATA[first:last + 1]
+    assert body(response) == DATA[first : last + 1]
 
 
 @pytest.mark.parametrize(
@@ -230,9 +231,20 @@ def gunicorn(transactional_db, media_root):
     gunicorn_bin = Path(sys.executable).with_name("gunicorn")
     root = Path(__file__).resolve().parents[1]
     process = subprocess.Popen(
-        [str(gunicorn_bin), "vida.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--log-level", "warning"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            str(gunicorn_bin),
+            "vida.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     try:

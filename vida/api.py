@@ -1,4 +1,5 @@
 """Small pieces every app's API shares."""
+
 from django.utils import timezone
 from rest_framework.permissions import IsAuthenticated
 

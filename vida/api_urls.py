@@ -1,4 +1,5 @@
 """/api/v1/: each app contributes its own api/urls.py."""
+
 from django.urls import include, path
 
 app_name = "api"

@@ -1,4 +1,5 @@
 """Liveness and readiness probes for the process manager and load balancer."""
+
 from django.db import connection
 from django.http import JsonResponse
 
@@ -31,7 +32,5 @@ def readyz(request):
     checks = {"database": _database_ok(), "broker": _broker_ok()}
     failing = [name for name, ok in checks.items() if not ok]
     if failing:
-        return JsonResponse(
-            {"status": "unavailable", "failing": failing, "checks": checks}, status=503
-        )
+        return JsonResponse({"status": "unavailable", "failing": failing, "checks": checks}, status=503)
     return JsonResponse({"status": "ok", "checks": checks})

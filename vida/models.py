@@ -1,4 +1,5 @@
 """Model pieces the apps share."""
+
 from django.db import models
 
 

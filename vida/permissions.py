@@ -1,4 +1,5 @@
 """Who may reach what. Pages and API share these, so a role rule lives in one place."""
+
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required

@@ -8,6 +8,7 @@ machine. ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch to PostgreSQL and Red
 default that would be unsafe there: the secret key, the allowed hosts and the
 database must then come from the environment.
 """
+
 from pathlib import Path
 
 import environ
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "checkins",
     "screening",
     "stretches",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +78,9 @@ if PRODUCTION:
     # runserver (and the test live server) serve them from static/.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
-ROOT_URLCONF = "vida.urls"
+# The bench's baseline endpoints live in their own URL conf (bench/urls.py), so
+# the product's URL conf never imports bench code.
+ROOT_URLCONF = "bench.urls" if VIDA_BENCH_ENDPOINTS else "vida.urls"
 WSGI_APPLICATION = "vida.wsgi.application"
 
 TEMPLATES = [
@@ -172,6 +176,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A check-in's first_region and the screening's leading_region share one enum.
+    "ENUM_NAME_OVERRIDES": {"LeadingRegionEnum": "vida.regions.LeadingRegion"},
 }
 
 # Celery: the broker is the only moving part a check-in must never wait for.

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -20,8 +19,3 @@ urlpatterns = [
     path("", include("screening.urls")),
     path("", include("stretches.urls")),
 ]
-
-if settings.VIDA_BENCH_ENDPOINTS:
-    from bench.views import BareInsert
-
-    urlpatterns.append(path("bench/insert/", BareInsert.as_view(), name="bench-insert"))

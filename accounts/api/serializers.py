@@ -46,5 +46,5 @@ class RegisterSerializer(serializers.ModelSerializer):
         try:
             password_validation.validate_password(attrs["password"], candidate)
         except DjangoValidationError as error:
-            raise serializers.ValidationError({"password": list(error.messages)})
+            raise serializers.ValidationError({"password": list(error.messages)}) from None
         return attrs

@@ -6,30 +6,15 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from checkins import rules
-from checkins.models import CheckIn, Flare
+from checkins.models import Flare
+from vida.pain import pain_field
+from vida.regions import LeadingRegion
 
 
 @functools.cache
 def checkins_url():
     """``/api/v1/checkins/``, resolved once: a day's URL is this plus ``YYYY-MM-DD/``."""
     return reverse("api:checkin-list")
-
-
-def pain_field(**kwargs):
-    message = "Rate it with a whole number from 0 (no pain) to 10 (worst imaginable)."
-    return serializers.IntegerField(
-        min_value=0,
-        max_value=10,
-        error_messages={
-            "required": message,
-            "null": message,
-            "invalid": message,
-            "min_value": message,
-            "max_value": message,
-            "max_string_length": message,
-        },
-        **kwargs,
-    )
 
 
 def as_drf_error(func, *args):
@@ -76,7 +61,7 @@ class CheckInSerializer(serializers.Serializer):
     worse_after_sitting = serializers.BooleanField(required=False, allow_null=True)
     eased_by_walking = serializers.BooleanField(required=False, allow_null=True)
     first_region = serializers.ChoiceField(
-        choices=CheckIn.Region.choices,
+        choices=LeadingRegion.choices,
         required=False,
         allow_blank=True,
         error_messages={"invalid_choice": "Choose one of hip, back, together or unsure."},

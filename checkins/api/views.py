@@ -92,7 +92,8 @@ class CheckInDetail(PatientAPIMixin, generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         checkin, created = actions.save_checkin(request.user, day, serializer.validated_data, partial=partial)
         return Response(
-            self.get_serializer(checkin).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+            self.get_serializer(checkin).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 

@@ -2,9 +2,10 @@ import math
 
 from rest_framework import serializers
 
-from checkins.api.serializers import pain_field
 from stretches.actions import PAIN_FIELDS
 from stretches.models import END_TOLERANCE_SECONDS, StretchSession, StretchStep, StretchVideo
+from vida.pain import pain_field
+
 
 class StretchStepSerializer(serializers.ModelSerializer):
     class Meta:
@@ -24,8 +25,18 @@ class StretchVideoSerializer(serializers.ModelSerializer):
     class Meta:
         model = StretchVideo
         fields = [
-            "slug", "title", "description", "region", "intensity", "duration_seconds",
-            "video_url", "webm_url", "poster_url", "captions_url", "steps", "cautions",
+            "slug",
+            "title",
+            "description",
+            "region",
+            "intensity",
+            "duration_seconds",
+            "video_url",
+            "webm_url",
+            "poster_url",
+            "captions_url",
+            "steps",
+            "cautions",
         ]
 
     def get_video_url(self, video) -> str:

@@ -3,6 +3,7 @@
 Browsers cannot be downloaded here, so Playwright is pointed at /usr/bin/chromium.
 Screenshots land in test-output/screenshots/ for a person to look at.
 """
+
 import os
 import shutil
 from pathlib import Path
@@ -46,8 +47,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, transactional_db):
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="en-GB",
-                                  timezone_id="Europe/London")
+    context = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, locale="en-GB", timezone_id="Europe/London"
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page

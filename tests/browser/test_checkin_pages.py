@@ -1,12 +1,13 @@
 """A patient on a phone: sign up, check in, edit the day, see history, log a flare."""
+
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from checkins.demo import seed_checkins
 from checkins.models import CheckIn, Flare
+from demo.checkins import seed_checkins
 from tests.browser.helpers import assert_fits_phone
 from tests.factories import PatientFactory
 
@@ -51,7 +52,11 @@ def test_sign_up_check_in_edit_and_see_history(page, screenshot):
     expect(page.get_by_role("status")).to_contain_text("Updated today: lower back 3, hip 4")
     checkin = CheckIn.objects.get(patient=user)
     assert (checkin.back_pain, checkin.hip_pain, str(checkin.sitting_hours), checkin.worse_after_sitting) == (
-        3, 4, "7.5", True)
+        3,
+        4,
+        "7.5",
+        True,
+    )
 
     page.get_by_role("link", name="History").click()
     rows = page.get_by_role("table").get_by_role("row")
@@ -69,7 +74,11 @@ def test_missing_value_shows_an_error_and_keeps_the_other_answer(page, log_in, s
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Lower back pain: Rate it with a whole number from 0 (no pain) to 10")
     expect(summary).to_be_focused()
-    expect(page.get_by_role("group", name="Hip or front-of-thigh pain right now").get_by_role("radio", name=re.compile(r"^7\b"))).to_be_checked()
+    expect(
+        page.get_by_role("group", name="Hip or front-of-thigh pain right now").get_by_role(
+            "radio", name=re.compile(r"^7\b")
+        )
+    ).to_be_checked()
     screenshot(page, "today-error")
     assert not CheckIn.objects.exists()
 
@@ -119,7 +128,9 @@ def test_sixty_days_of_history_fit_a_phone(page, log_in, screenshot):
 
 def test_another_patients_data_never_shows(page, log_in):
     owner = PatientFactory()
-    CheckIn.objects.create(patient=owner, date=owner.local_today(), back_pain=9, hip_pain=9, note="private words")
+    CheckIn.objects.create(
+        patient=owner, date=owner.local_today(), back_pain=9, hip_pain=9, note="private words"
+    )
     log_in(page, PatientFactory())
     page.goto("/history/")
     expect(page.get_by_text("No check-ins yet")).to_be_visible()

@@ -1,4 +1,5 @@
 """Taking the screening in a phone browser (390 x 844), as a patient would."""
+
 import pytest
 from playwright.sync_api import expect
 

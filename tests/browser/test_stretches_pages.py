@@ -1,4 +1,5 @@
 """A patient on a phone follows a guided stretch: captions, hold timer, ratings, resume, today's pick."""
+
 import re
 
 import pytest
@@ -28,8 +29,11 @@ def clip(tmp_path_factory):
         "mp4": mp4.read_bytes(),
         "poster": make_poster(mp4, 1.0),
         "webm": ffmpeg_video(folder / "clip.webm", seconds=SECONDS, codec="webm").read_bytes(),
-        "captions": vtt((0, 4, "Kneel on your right knee."), (4, 8, "Tuck your pelvis under."),
-                        (8, SECONDS, "Breathe out and hold.")).encode(),
+        "captions": vtt(
+            (0, 4, "Kneel on your right knee."),
+            (4, 8, "Tuck your pelvis under."),
+            (8, SECONDS, "Breathe out and hold."),
+        ).encode(),
     }
 
 
@@ -37,7 +41,9 @@ def clip(tmp_path_factory):
 def kneeling(settings, tmp_path, clip):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     video = StretchVideoFactory.build(
-        title="Kneeling hip flexor stretch", slug="kneeling-hip-flexor", duration_seconds=SECONDS,
+        title="Kneeling hip flexor stretch",
+        slug="kneeling-hip-flexor",
+        duration_seconds=SECONDS,
         description="Opens the front of the hip after a long day sitting.",
         cautions="Put a folded towel under the knee. Stop if you feel pinching at the front of the hip.",
         poster="",
@@ -47,8 +53,11 @@ def kneeling(settings, tmp_path, clip):
     video.captions.save("captions.vtt", ContentFile(clip["captions"]), save=False)
     video.poster.save("poster.jpg", ContentFile(clip["poster"]), save=False)
     video.save()
-    steps = [("Kneel on your right knee, left foot in front.", 0), ("Tuck your pelvis under and hold.", 3),
-             ("Switch sides and hold.", 3)]
+    steps = [
+        ("Kneel on your right knee, left foot in front.", 0),
+        ("Tuck your pelvis under and hold.", 3),
+        ("Switch sides and hold.", 3),
+    ]
     for number, (text, hold) in enumerate(steps, start=1):
         video.steps.create(position=number, text=text, hold_seconds=hold)
     StretchVideoFactory(title="Pelvic tilts", region="lumbar", poster="")
@@ -121,8 +130,10 @@ def test_follow_a_stretch_leave_and_resume(page, log_in, screenshot, kneeling):
 
     # Watch to the end and say how it feels now: same session, completed, rated.
     with page.expect_response(is_progress_report):
-        page.evaluate("(() => { const v = document.querySelector('video'); v.muted = true;"
-                      f" v.currentTime = {SECONDS - 1}; return v.play(); }})()")
+        page.evaluate(
+            "(() => { const v = document.querySelector('video'); v.muted = true;"
+            f" v.currentTime = {SECONDS - 1}; return v.play(); }})()"
+        )
     page.wait_for_function("document.querySelector('video').ended", timeout=10_000)
     with page.expect_response(is_progress_report):
         pick(page, "Lower back pain after the stretch", 3)

@@ -1,17 +1,18 @@
 """Render the demo stretch videos (MP4, WebM, captions, poster) and catalog.json with ffmpeg."""
+
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from stretches import demo_media
+from demo import video as demo_media
 
 
 class Command(BaseCommand):
     help = (
         "Make the demo guided-stretch videos with ffmpeg: H.264 MP4, VP9 WebM, WebVTT captions, "
         "a JPEG poster per stretch, and catalog.json. The output is committed, so this only needs "
-        "running after changing the catalog in stretches/demo_media.py."
+        "running after changing the catalog in demo/video.py."
     )
 
     def add_arguments(self, parser):

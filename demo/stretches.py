@@ -1,10 +1,11 @@
 """Loading the committed demo stretches (made by ``make_demo_stretches``) into the library.
 
-The generated files and their ``catalog.json`` live in ``stretches/demo_media/``;
+The generated files and their ``catalog.json`` live in ``demo/media/``;
 loading needs no ffmpeg, since duration and poster come with them. Loading is
 idempotent: each entry updates or creates the video with its slug, and a file
 already in media storage with the same content is left as it is.
 """
+
 import datetime as dt
 import json
 from pathlib import Path
@@ -14,7 +15,7 @@ from django.db import transaction
 
 from stretches.models import StretchSession, StretchStep, StretchVideo
 
-DEMO_MEDIA = Path(__file__).resolve().parent / "demo_media"
+DEMO_MEDIA = Path(__file__).resolve().parent / "media"
 
 # catalog "files" key -> (model field, stored name)
 FILES = {
@@ -123,9 +124,15 @@ def seed_sessions(patient, videos):
         evening = dt.datetime.combine(day, dt.time(19, 15), tzinfo=patient.zone)
         sessions.append(
             StretchSession(
-                patient=patient, video=video, started_at=evening, watched_seconds=video.duration_seconds,
-                completed=True, back_pain_before=back_before, back_pain_after=back_after,
-                hip_pain_before=hip_before, hip_pain_after=hip_after,
+                patient=patient,
+                video=video,
+                started_at=evening,
+                watched_seconds=video.duration_seconds,
+                completed=True,
+                back_pain_before=back_before,
+                back_pain_after=back_after,
+                hip_pain_before=hip_before,
+                hip_pain_after=hip_after,
             )
         )
     StretchSession.objects.bulk_create(sessions)

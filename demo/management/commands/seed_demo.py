@@ -1,20 +1,25 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from accounts import demo
 from accounts.models import User
-from checkins.demo import seed_checkins
-from stretches.demo import load_demo_videos, seed_sessions
+from demo import accounts
+from demo.checkins import seed_checkins
+from demo.stretches import load_demo_videos, seed_sessions
 
 
 class Command(BaseCommand):
     help = (
         "Create (or refresh) the demo patient with 60 days of check-ins, the demo clinician "
-        "and the demo stretch videos."
+        "and the demo stretch videos. Development only: the demo passwords are published."
     )
 
     def handle(self, *args, **options):
-        patient = demo.ensure_user(demo.DEMO_PATIENT, User.Role.PATIENT)
-        clinician = demo.ensure_user(demo.DEMO_CLINICIAN, User.Role.CLINICIAN)
+        if settings.PRODUCTION:
+            raise CommandError(
+                "seed_demo refuses to run with production settings: its accounts have published passwords."
+            )
+        patient = accounts.ensure_user(accounts.DEMO_PATIENT, User.Role.PATIENT)
+        clinician = accounts.ensure_user(accounts.DEMO_CLINICIAN, User.Role.CLINICIAN)
         checkins, flares = seed_checkins(patient)
         videos = load_demo_videos()
         sessions = seed_sessions(patient, videos)

@@ -1,4 +1,5 @@
 """Demo data: 60 days in which the hip tends to lead the back by a day."""
+
 import datetime as dt
 import random
 from decimal import Decimal
@@ -62,8 +63,13 @@ def seed_checkins(patient, days=DEMO_DAYS):
         if back >= 7 and day < today:
             evening = dt.datetime.combine(day, dt.time(18, 30), tzinfo=patient.zone)
             flares.append(
-                Flare(patient=patient, occurred_at=evening, region="back", intensity=min(10, back + 1),
-                      trigger="after a long day sitting")
+                Flare(
+                    patient=patient,
+                    occurred_at=evening,
+                    region="back",
+                    intensity=min(10, back + 1),
+                    trigger="after a long day sitting",
+                )
             )
         previous_hip = hip
     CheckIn.objects.bulk_create(checkins)

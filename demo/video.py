@@ -13,8 +13,9 @@ Each step is on screen for:
   a large "Hold N" countdown.
 
 ``make_demo_stretches`` (the management command) calls ``generate_all``; the
-output is committed in ``stretches/demo_media/`` so the demo works without ffmpeg.
+output is committed in ``demo/media/`` so the demo works without ffmpeg.
 """
+
 from __future__ import annotations
 
 import html
@@ -24,11 +25,11 @@ import shutil
 import subprocess
 import tempfile
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-DEMO_MEDIA_DIR = Path(__file__).resolve().parent / "demo_media"
+DEMO_MEDIA_DIR = Path(__file__).resolve().parent / "media"
 CATALOG_FILENAME = "catalog.json"
 
 REGIONS = ("hip_flexors", "lumbar", "both")
@@ -199,8 +200,7 @@ CATALOG: list[dict] = [
         "slug": "pelvic-tilts",
         "title": "Pelvic tilts (lying)",
         "description": (
-            "Small, slow tilts of the pelvis while lying on your back. "
-            "A gentle way to move the lower back."
+            "Small, slow tilts of the pelvis while lying on your back. A gentle way to move the lower back."
         ),
         "region": "lumbar",
         "intensity": "gentle",
@@ -232,8 +232,7 @@ CATALOG: list[dict] = [
                 "hold_seconds": 0,
             },
             {
-                "text": "One more time: tilt your pelvis and press your lower back gently "
-                "toward the floor.",
+                "text": "One more time: tilt your pelvis and press your lower back gently toward the floor.",
                 "hold_seconds": 10,
             },
             {
@@ -309,13 +308,11 @@ CATALOG: list[dict] = [
                 "hold_seconds": 0,
             },
             {
-                "text": "Bring your left knee toward your chest and hold behind the thigh. "
-                "Breathe slowly.",
+                "text": "Bring your left knee toward your chest and hold behind the thigh. Breathe slowly.",
                 "hold_seconds": 25,
             },
             {
-                "text": "Lower your left foot slowly. If it feels comfortable, bring both knees in "
-                "together.",
+                "text": "Lower your left foot slowly. If it feels comfortable, bring both knees in together.",
                 "hold_seconds": 0,
             },
             {
@@ -433,9 +430,16 @@ def probe(path: Path) -> dict:
     """Codec, size and duration of the first video stream, read by ffprobe."""
     out = _run(
         [
-            "ffprobe", "-v", "error", "-select_streams", "v:0",
-            "-show_entries", "stream=codec_name,width,height,pix_fmt:format=duration",
-            "-of", "json", str(path),
+            "ffprobe",
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=codec_name,width,height,pix_fmt:format=duration",
+            "-of",
+            "json",
+            str(path),
         ]
     )
     data = json.loads(out)
@@ -556,36 +560,79 @@ def _build_filters(entry: dict, segments: list[Segment], workdir: Path, width: i
             g.text(meta, size=18, y=124, start=a, end=b, colour=MUTED_COLOUR)
             cautions = _wrap(entry["cautions"], 17, usable)[:4]
             g.lines(cautions, size=17, top=172, line_height=24, start=a, end=b)
-            g.text(f"Get ready  %{{eif:ceil({b}-t):d}}", size=28, y=290, start=a, end=b,
-                   bold=True, colour=ACCENT_COLOUR, expand=True)
+            g.text(
+                f"Get ready  %{{eif:ceil({b}-t):d}}",
+                size=28,
+                y=290,
+                start=a,
+                end=b,
+                bold=True,
+                colour=ACCENT_COLOUR,
+                expand=True,
+            )
         elif seg.kind == "outro":
             g.text("Well done", size=40, y=118, start=a, end=b, bold=True)
-            g.lines(_wrap("Notice how your back and hips feel now.", 22, usable), size=22, top=186,
-                    line_height=30, start=a, end=b, colour=MUTED_COLOUR)
+            g.lines(
+                _wrap("Notice how your back and hips feel now.", 22, usable),
+                size=22,
+                top=186,
+                line_height=30,
+                start=a,
+                end=b,
+                colour=MUTED_COLOUR,
+            )
         else:
             margin = round(24 * g.scale)
-            g.text(f"Step {seg.step_number} of {len(steps)}", size=16, y=18, x=str(margin), start=a, end=b,
-                   colour=MUTED_COLOUR)
+            g.text(
+                f"Step {seg.step_number} of {len(steps)}",
+                size=16,
+                y=18,
+                x=str(margin),
+                start=a,
+                end=b,
+                colour=MUTED_COLOUR,
+            )
             short_title = _wrap(entry["title"], 16, usable / 2)[0]
             if short_title != entry["title"]:
                 short_title = short_title.rstrip(" ,") + "…"
-            g.text(short_title, size=16, y=18, x=f"w-text_w-{margin}", start=a, end=b,
-                   colour=MUTED_COLOUR)
+            g.text(short_title, size=16, y=18, x=f"w-text_w-{margin}", start=a, end=b, colour=MUTED_COLOUR)
             lines = _wrap(seg.text, 24, usable)
             line_height = 34
             top = 140 - len(lines) * line_height / 2
             g.lines(lines, size=24, top=top, line_height=line_height, start=a, end=b)
             if seg.hold_seconds:
                 h = seg.hold_start
-                g.text(f"Get into position  %{{eif:ceil({h}-t):d}}", size=24, y=268, start=a, end=h,
-                       colour=MUTED_COLOUR, expand=True)
-                g.text(f"Hold %{{eif:ceil({b}-t):d}}", size=48, y=254, start=h, end=b,
-                       bold=True, colour=ACCENT_COLOUR, expand=True)
+                g.text(
+                    f"Get into position  %{{eif:ceil({h}-t):d}}",
+                    size=24,
+                    y=268,
+                    start=a,
+                    end=h,
+                    colour=MUTED_COLOUR,
+                    expand=True,
+                )
+                g.text(
+                    f"Hold %{{eif:ceil({b}-t):d}}",
+                    size=48,
+                    y=254,
+                    start=h,
+                    end=b,
+                    bold=True,
+                    colour=ACCENT_COLOUR,
+                    expand=True,
+                )
             else:
                 is_last = seg.step_number == len(steps)
                 label = "Finishing in" if is_last else "Next step in"
-                g.text(f"{label}  %{{eif:ceil({b}-t):d}}", size=22, y=272, start=a, end=b,
-                       colour=MUTED_COLOUR, expand=True)
+                g.text(
+                    f"{label}  %{{eif:ceil({b}-t):d}}",
+                    size=22,
+                    y=272,
+                    start=a,
+                    end=b,
+                    colour=MUTED_COLOUR,
+                    expand=True,
+                )
     return g.filters
 
 
@@ -596,9 +643,20 @@ def _render_background(path: Path, region: str, width: int, height: int) -> None
     channels = ":".join(f"{name}='{a}+({b}-{a})*{mix}'" for name, a, b in zip("rgb", c0, c1))
     _run(
         [
-            "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-            "-f", "lavfi", "-i", f"color=c=black:s={width}x{height}:d=1,format=rgb24,geq={channels}",
-            "-frames:v", "1", "-update", "1", str(path),
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c=black:s={width}x{height}:d=1,format=rgb24,geq={channels}",
+            "-frames:v",
+            "1",
+            "-update",
+            "1",
+            str(path),
         ]
     )
 
@@ -630,25 +688,78 @@ def render_video(
             f"color=c={ACCENT_COLOUR}:s={width}x{bar_h}:r={fps}:d={total}[bar]",
             # The progress bar slides in from the left over the whole video.
             f"[base][bar]overlay=x='-w+w*t/{total}':y=H-h:eof_action=pass[withbar]",
-            "[withbar]" + ",".join(_build_filters(entry, segments, work, width, height))
+            "[withbar]"
+            + ",".join(_build_filters(entry, segments, work, width, height))
             + ",format=yuv420p,split=2[vmp4][vwebm]",
         ]
         cmd = [
-            "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-            "-filter_complex_threads", "1",
-            "-loop", "1", "-framerate", str(fps), "-t", str(total), "-i", "bg.png",
-            "-filter_complex", ";".join(chain),
-            "-map_metadata", "-1",
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-filter_complex_threads",
+            "1",
+            "-loop",
+            "1",
+            "-framerate",
+            str(fps),
+            "-t",
+            str(total),
+            "-i",
+            "bg.png",
+            "-filter_complex",
+            ";".join(chain),
+            "-map_metadata",
+            "-1",
             # H.264 MP4
-            "-map", "[vmp4]", "-t", str(total), "-an",
-            "-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-crf", str(X264_CRF),
-            "-pix_fmt", "yuv420p", "-g", str(KEYFRAME_INTERVAL), "-threads", str(threads),
-            "-movflags", "+faststart", str(mp4_path),
+            "-map",
+            "[vmp4]",
+            "-t",
+            str(total),
+            "-an",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-tune",
+            "stillimage",
+            "-crf",
+            str(X264_CRF),
+            "-pix_fmt",
+            "yuv420p",
+            "-g",
+            str(KEYFRAME_INTERVAL),
+            "-threads",
+            str(threads),
+            "-movflags",
+            "+faststart",
+            str(mp4_path),
             # VP9 WebM
-            "-map", "[vwebm]", "-t", str(total), "-an",
-            "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1",
-            "-crf", str(VP9_CRF), "-b:v", "0", "-pix_fmt", "yuv420p", "-g", str(KEYFRAME_INTERVAL),
-            "-threads", str(threads), str(webm_path),
+            "-map",
+            "[vwebm]",
+            "-t",
+            str(total),
+            "-an",
+            "-c:v",
+            "libvpx-vp9",
+            "-deadline",
+            "realtime",
+            "-cpu-used",
+            "8",
+            "-row-mt",
+            "1",
+            "-crf",
+            str(VP9_CRF),
+            "-b:v",
+            "0",
+            "-pix_fmt",
+            "yuv420p",
+            "-g",
+            str(KEYFRAME_INTERVAL),
+            "-threads",
+            str(threads),
+            str(webm_path),
         ]
         _run(cmd, cwd=work)
 
@@ -656,9 +767,22 @@ def render_video(
 def render_poster(video_path: Path, poster_path: Path, at_seconds: float) -> None:
     _run(
         [
-            "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-            "-ss", f"{at_seconds:.3f}", "-i", str(video_path),
-            "-frames:v", "1", "-q:v", "3", "-update", "1", str(poster_path),
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-ss",
+            f"{at_seconds:.3f}",
+            "-i",
+            str(video_path),
+            "-frames:v",
+            "1",
+            "-q:v",
+            "3",
+            "-update",
+            "1",
+            str(poster_path),
         ]
     )
 

@@ -1,8 +1,13 @@
 """Demo accounts, shown in the README so a newcomer can look around at once."""
+
 from accounts.models import User
 
 DEMO_PATIENT = {"username": "demo.patient", "password": "vida-demo-patient", "display_name": "Sam (demo)"}
-DEMO_CLINICIAN = {"username": "demo.clinician", "password": "vida-demo-clinician", "display_name": "Dr Lee (demo)"}
+DEMO_CLINICIAN = {
+    "username": "demo.clinician",
+    "password": "vida-demo-clinician",
+    "display_name": "Dr Lee (demo)",
+}
 
 
 def ensure_user(spec, role, timezone="Europe/London"):

@@ -1,0 +1,11 @@
+"""The product's URLs plus the bench's baseline endpoints; selected by VIDA_BENCH_ENDPOINTS=1 (bench/run.py)."""
+
+from django.urls import path
+
+from bench.views import BareInsert
+from vida.urls import urlpatterns as product_urlpatterns
+
+urlpatterns = [
+    *product_urlpatterns,
+    path("bench/insert/", BareInsert.as_view(), name="bench-insert"),
+]
