@@ -9,31 +9,45 @@ DEV_STAMP := $(VENV)/.dev-installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vida
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test bench migrate clean help
+.PHONY: run test lint lock bench migrate clean help
 
 help:
 	@echo "make run    - set up and serve Vida at http://127.0.0.1:8000 (web, Celery worker and beat)"
 	@echo "make test   - run the whole test suite on PostgreSQL and Redis"
 	@echo "make bench  - measure the check-in endpoint under gunicorn"
+	@echo "make lint   - ruff: lint and format check (part of make test)"
+	@echo "make lock   - recompile requirements*.txt (every package pinned and hashed) from the .in files"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# Every package, transitive ones too, is pinned with its hashes (make lock).
 $(RUNTIME_STAMP): requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@ $(RUNTIME_STAMP)
+
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+
+lock: $(DEV_STAMP)
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	scripts/run.sh
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) lint
 	scripts/test-services.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(BIN)/pytest $(PYTEST_ARGS)
