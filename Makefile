@@ -14,7 +14,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 help:
 	@echo "make run    - set up and serve Vida at http://127.0.0.1:8000 (web, Celery worker and beat)"
 	@echo "make test   - run the whole test suite on PostgreSQL and Redis"
-	@echo "make bench  - measure the check-in endpoint under gunicorn"
+	@echo "make bench  - the performance measures (make bench BENCH=checkin runs one); see bench/README.md"
 	@echo "make lint   - ruff: lint and format check (part of make test)"
 	@echo "make lock   - recompile requirements*.txt (every package pinned and hashed) from the .in files"
 
@@ -54,7 +54,7 @@ test: $(DEV_STAMP) lint
 
 bench: $(DEV_STAMP)
 	scripts/test-services.sh
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(BIN)/python bench/run.py $(BENCH_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(BIN)/python bench/run.py $(BENCH) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var test-output

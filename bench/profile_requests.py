@@ -24,15 +24,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import (  # noqa: E402
+from bench.checkin import (  # noqa: E402
     BARE_PATH,
     DAYS,
     REAL_PATH,
     SMOKE_PATIENT,
-    bench_database_url,
     prepare_database,
     write_request_files,
 )
+from bench.common import bench_database_url  # noqa: E402
 
 # (label, file path ending, function name) of the parts worth naming.
 PARTS = [

@@ -1,7 +1,7 @@
 """The bare insert endpoint that `make bench` measures the check-in API against.
 
-Mounted only when ``settings.VIDA_BENCH_ENDPOINTS`` is on (vida/urls.py), which
-bench/run.py sets for its own gunicorn; never in production. It is the floor for
+Mounted only when ``settings.VIDA_BENCH_ENDPOINTS`` is on (bench/urls.py), which
+bench/common.py sets for its gunicorn; never in production. It is the floor for
 any write endpoint of this app on this stack: the same middleware, DRF's JSON
 parsing and rendering, a minimal serializer, and exactly one INSERT (besides the
 SELECT 1 that CONN_HEALTH_CHECKS sends on every request's first query). No
@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from checkins.models import Flare
 
-# bench/run.py creates this patient; every bare insert is a flare of theirs.
+# bench/checkin.py creates this patient; every bare insert is a flare of theirs.
 BARE_PATIENT_USERNAME = "bench-bare"
 
 

@@ -1,0 +1,242 @@
+"""What every measure of `make bench` shares: the bench database, a gunicorn of the app, goal lines.
+
+Each measure (bench/<name>.py) runs in a process of its own, so Django is set up
+once per measure against the bench database ``<name of DATABASE_URL's db>_bench``,
+which is dropped and made afresh every run: the figures never depend on what a
+developer's own database holds, and the bench never touches it.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "bench" / "results"
+WORKERS = 2
+
+
+def goal_line(name, figure, goal, met):
+    """The one line per goal that `make bench` ends a measure with, e.g.
+    ``GOAL trends_queries: 5 (goal <= 6) met``. Only figures that do not depend
+    on how busy the machine is (counts, ratios measured in the same run) get one."""
+    return f"GOAL {name}: {figure} (goal {goal}) {'met' if met else 'missed'}"
+
+
+def bench_database_url(url):
+    """DATABASE_URL with the database renamed `<name>_bench`: the bench never touches the real one."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+        sys.exit(
+            "The bench runs on PostgreSQL: set DATABASE_URL=postgres://... "
+            "(make bench uses postgres://postgres@127.0.0.1:5432/vida, so the bench database is vida_bench)."
+        )
+    name = parts.path.lstrip("/") or "vida"
+    if not name.endswith("_bench"):
+        name += "_bench"
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def maintenance_connection(url):
+    """A connection to the server's `postgres` database, in autocommit."""
+    import psycopg2
+
+    parts = urllib.parse.urlsplit(url)
+    connection = psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=urllib.parse.unquote(parts.username or ""),
+        password=urllib.parse.unquote(parts.password or "") or None,
+        dbname="postgres",
+    )
+    connection.autocommit = True
+    return connection
+
+
+def server_environment(db_url):
+    """Development settings without debug, the bench endpoint on, logging quiet."""
+    return {
+        "VIDA_ENV": "development",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "VIDA_BENCH_ENDPOINTS": "1",
+        "DATABASE_URL": db_url,
+    }
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop(server):
+    if server.poll() is None:
+        server.terminate()  # gunicorn's graceful shutdown: the master stops its workers
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def tail(path, lines=20):
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+class CpuMeter:
+    """CPU seconds used by the gunicorn processes and the PostgreSQL backends serving them.
+
+    Throughput moves with whatever else the machine runs; the CPU a request costs
+    the server moves much less, so CPU per request is the cross-check for a noisy
+    run. Read from /proc (Linux); where it is missing the figures are left out.
+    """
+
+    def __init__(self, server, db_url):
+        self.server_pid = server.pid
+        self.db_name = urllib.parse.urlsplit(db_url).path.lstrip("/")
+        self.available = Path(f"/proc/{self.server_pid}/stat").exists()
+        self.admin = maintenance_connection(db_url) if self.available else None
+
+    def snapshot(self):
+        """{pid: cpu seconds} for the gunicorn master, its workers and the bench database's backends."""
+        if not self.available:
+            return {}
+        pids = {self.server_pid}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            fields = self._fields(stat)
+            if fields and int(fields[1]) == self.server_pid:
+                pids.add(int(stat.parent.name))
+        with self.admin.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [self.db_name],
+            )
+            pids.update(pid for (pid,) in cursor.fetchall())
+        ticks = os.sysconf("SC_CLK_TCK")
+        usage = {}
+        for pid in pids:
+            fields = self._fields(Path(f"/proc/{pid}/stat"))
+            if fields:
+                usage[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        return usage
+
+    @staticmethod
+    def _fields(stat_path):
+        """The fields of /proc/<pid>/stat after the command name: state, ppid, ..., utime is [11]."""
+        try:
+            return stat_path.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+
+    @staticmethod
+    def used(before, after):
+        """CPU seconds between two snapshots (a backend that closed meanwhile loses its last share)."""
+        return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+    def close(self):
+        if self.admin is not None:
+            self.admin.close()
+
+
+def git_commit():
+    try:
+
+        def git(*args):
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+        return git("rev-parse", "--short", "HEAD") + ("+changes" if git("status", "--porcelain") else "")
+    except OSError:
+        return None
+
+
+def recreate_database(url):
+    """Drop and create the bench database, then set up Django on it and migrate."""
+    from psycopg2 import sql
+
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    admin = maintenance_connection(url)
+    with admin.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+    setup_django(url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def setup_django(url):
+    os.environ.update(server_environment(url))
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vida.settings")
+    import django
+
+    django.setup()
+
+
+def vacuum_analyze():
+    """Fresh planner statistics after seeding, and no autovacuum of the seed mid-run."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    connection.close()
+
+
+def start_gunicorn(db_url, port, log_path, workers=WORKERS):
+    # The caller's DJANGO_* and VIDA_* settings stay out: the bench measures the defaults.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "VIDA_"))}
+    env.update(server_environment(db_url))
+    log = log_path.open("w")
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "vida.wsgi:application",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(ROOT),
+            "--log-level",
+            "warning",
+            "--error-logfile",
+            "-",
+            "--no-control-socket",
+            "--graceful-timeout",
+            "5",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: Ctrl-C reaches us, and we stop it
+    )
+
+
+def wait_until_up(server, base, log_path, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn exited with status {server.returncode}:\n{tail(log_path)}")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.2)
+    sys.exit(f"gunicorn did not answer /healthz within {timeout} s:\n{tail(log_path)}")
