@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from bench.views import BareInsert
+from bench.views import BareInsert, PlainTrends
 from vida.urls import urlpatterns as product_urlpatterns
 
 urlpatterns = [
     *product_urlpatterns,
     path("bench/insert/", BareInsert.as_view(), name="bench-insert"),
+    path("bench/trends-plain/", PlainTrends.as_view(), name="bench-trends-plain"),
 ]

@@ -1,22 +1,20 @@
-"""The bare insert endpoint that `make bench` measures the check-in API against.
+"""The baseline endpoints that `make bench` measures the product's endpoints against.
 
 Mounted only when ``settings.VIDA_BENCH_ENDPOINTS`` is on (bench/urls.py), which
-bench/common.py sets for its gunicorn; never in production. It is the floor for
-any write endpoint of this app on this stack: the same middleware, DRF's JSON
-parsing and rendering, a minimal serializer, and exactly one INSERT (besides the
-SELECT 1 that CONN_HEALTH_CHECKS sends on every request's first query). No
-authentication, no transaction block.
+bench/common.py sets for its gunicorn; never in production.
 """
 
 import functools
 
 from django.contrib.auth import get_user_model
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from checkins import trends
 from checkins.models import Flare
+from vida.permissions import IsPatient
 
 # bench/checkin.py creates this patient; every bare insert is a flare of theirs.
 BARE_PATIENT_USERNAME = "bench-bare"
@@ -34,6 +32,11 @@ def bare_patient_id():
 
 
 class BareInsert(APIView):
+    """The floor for any write endpoint of this app on this stack: the same middleware,
+    DRF's JSON parsing and rendering, a minimal serializer, and exactly one INSERT
+    (besides the SELECT 1 that CONN_HEALTH_CHECKS sends on every request's first
+    query). No authentication, no transaction block."""
+
     authentication_classes = []
     permission_classes = [AllowAny]
 
@@ -42,3 +45,21 @@ class BareInsert(APIView):
         serializer.is_valid(raise_exception=True)
         flare = Flare.objects.create(patient_id=bare_patient_id(), **serializer.validated_data)
         return Response({"id": flare.id}, status=status.HTTP_201_CREATED)
+
+
+class PlainTrends(APIView):
+    """The trends bench's baseline: the same answer as GET /api/v1/trends/, computed once and kept.
+
+    Same authentication, permission and JSON rendering as the real endpoint, so
+    the difference between the two is what the figures themselves cost.
+    """
+
+    permission_classes = [IsAuthenticated, IsPatient]
+    answers = {}
+
+    def get(self, request):
+        days = int(request.query_params.get("days", trends.TREND_DAYS_DEFAULT))
+        key = (request.user.pk, days)
+        if key not in self.answers:
+            self.answers[key] = trends.patient_trends(request.user, days).as_api()
+        return Response(self.answers[key])

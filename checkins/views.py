@@ -1,12 +1,8 @@
-import datetime as dt
-
 from django.contrib import messages
-from django.db.models import Count
-from django.db.models.functions import TruncDate
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from checkins import actions, rules
+from checkins import actions, rules, trend_words, trends
 from checkins.api.serializers import CheckInSerializer, FlareSerializer
 from checkins.models import CheckIn, Flare
 from screening.status import red_flag_banner
@@ -41,7 +37,9 @@ LABELS = {
     "occurred_at": "When",
     "non_field_errors": "Check-in",
 }
-HISTORY_DAYS = 60
+# The ranges /history/ offers (?days=); anything else shows the default.
+HISTORY_RANGES = {"7": "7 days", "30": "30 days", "90": "90 days", "365": "365 days"}
+HISTORY_DEFAULT_DAYS = "30"
 
 
 def as_form_strings(checkin):
@@ -76,6 +74,7 @@ def today(request):
         errors = first_errors(serializer.errors)
     else:
         values = as_form_strings(existing) if existing else {"date": local_today.isoformat()}
+    progress = trends.summary_row(patient, trends.LocalDates.for_patient(patient))
     context = {
         "values": values,
         "errors": errors,
@@ -88,6 +87,9 @@ def today(request):
         "regions": LeadingRegion.choices,
         "red_flag": red_flag_banner(patient),
         "recommendation": today_recommendation(patient),
+        "progress": trend_words.progress_line(
+            trends.summary_of(progress), progress.first_checkin, local_today
+        ),
     }
     return render(request, "checkins/today.html", context, status=400 if errors else 200)
 
@@ -121,17 +123,26 @@ def flares(request):
 
 
 @patient_required
+@require_safe
 def history(request):
+    """The chart of back against hip, the cards in plain words and the same days as a table."""
     patient = request.user
-    since = patient.local_today() - dt.timedelta(days=HISTORY_DAYS - 1)
-    days = list(CheckIn.objects.for_patient(patient).filter(date__gte=since).order_by("-date"))
-    flare_counts = dict(
-        Flare.objects.for_patient(patient)
-        .annotate(day=TruncDate("occurred_at", tzinfo=patient.zone))
-        .filter(day__gte=since)
-        .values("day")
-        .annotate(n=Count("id"))
-        .values_list("day", "n")
-    )
-    rows = [{"checkin": c, "flares": flare_counts.get(c.date, 0)} for c in days]
-    return render(request, "checkins/history.html", {"rows": rows, "days": HISTORY_DAYS})
+    chosen = request.GET.get("days")
+    days = int(chosen if chosen in HISTORY_RANGES else HISTORY_DEFAULT_DAYS)
+    report = trends.patient_trends(patient, days)
+    window = report.window
+    context = {
+        "days": days,
+        "ranges": [(value, label, int(value) == days) for value, label in HISTORY_RANGES.items()],
+        "cards": trend_words.cards(report),
+        "rows": list(reversed(window)),
+        "has_checkins": any(day["back_pain"] is not None for day in window),
+        "chart": {
+            "dates": [day["date"].isoformat() for day in window],
+            "back": [day["back_pain"] for day in window],
+            "hip": [day["hip_pain"] for day in window],
+            "flares": [day["flares"] for day in window],
+            "sessions": [day["sessions_completed"] for day in window],
+        },
+    }
+    return render(request, "checkins/history.html", context)

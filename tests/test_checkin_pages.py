@@ -1,6 +1,8 @@
 """The server-rendered pages, through Django's test client (the browser tests drive them for real)."""
 
 import datetime as dt
+import json
+import re
 
 import pytest
 
@@ -100,9 +102,16 @@ def test_history_shows_only_my_days(patient_client, patient, other_patient):
         patient=other_patient, date=days_ago(other_patient, 1), back_pain=9, hip_pain=9, note="secret"
     )
     FlareFactory(patient=other_patient, trigger="their trigger")
-    html = patient_client.get("/history/").content.decode()
-    assert "--v: 6" in html
-    assert "--v: 9" not in html
+    response = patient_client.get("/history/")
+    chart = json.loads(
+        re.search(
+            r'<script id="history-data" type="application/json">(.*?)</script>', response.content.decode()
+        ).group(1)
+    )
+    assert [v for v in chart["hip"] if v is not None] == [6]
+    assert [v for v in chart["back"] if v is not None] == [2]
+    assert sum(chart["flares"]) == 0
+    assert "their trigger" not in response.content.decode()
 
 
 def test_flares_page_shows_only_my_flares(patient_client, patient, other_patient):
@@ -113,11 +122,13 @@ def test_flares_page_shows_only_my_flares(patient_client, patient, other_patient
 
 
 def test_history_query_count_does_not_grow_with_days(patient_client, patient, django_assert_max_num_queries):
-    for n in range(40):
-        CheckInFactory(patient=patient, date=days_ago(patient, n))
-        FlareFactory(patient=patient)
-    with django_assert_max_num_queries(5):  # session, user, check-ins, flare counts
-        assert patient_client.get("/history/").status_code == 200
+    CheckIn.objects.bulk_create(
+        CheckIn(patient=patient, date=days_ago(patient, n), back_pain=4, hip_pain=5) for n in range(400)
+    )
+    FlareFactory.create_batch(40, patient=patient)
+    # session, user, the summary with its flags, check-ins, flares and sessions per day
+    with django_assert_max_num_queries(6):
+        assert patient_client.get("/history/?days=365").status_code == 200
 
 
 def test_signup_creates_a_patient_and_logs_in(client):
@@ -182,3 +193,35 @@ def test_a_failed_edit_of_today_still_says_today_is_saved(patient_client, patien
     html = response.content.decode()
     assert "Your check-in for today" in html and "Update today" in html
     assert CheckIn.objects.get(patient=patient).back_pain == 5
+
+
+def test_today_shows_one_line_of_progress_against_the_first_week(patient_client, patient):
+    for n in range(20, 13, -1):
+        CheckInFactory(patient=patient, date=days_ago(patient, n), back_pain=6, hip_pain=4)
+    for n in range(6, -1, -1):
+        CheckInFactory(patient=patient, date=days_ago(patient, n), back_pain=3, hip_pain=4)
+    html = patient_client.get("/today/").content.decode()
+    assert "Lower back: 7-day average 3.0, down from 6.0 in your first week." in html
+    assert "Hip: 7-day average 4.0, the same as your first week." in html
+
+
+def test_today_progress_waits_for_the_first_week_to_be_over(patient_client, patient):
+    CheckInFactory(patient=patient, date=days_ago(patient, 2), back_pain=3, hip_pain=4)
+    html = patient_client.get("/today/").content.decode()
+    assert "Lower back: 7-day average 3.0. Hip: 7-day average 4.0." in html
+    assert "first week" not in html
+
+
+def test_history_cards_say_what_is_missing(patient_client, patient):
+    for n in range(9):
+        CheckInFactory(patient=patient, date=days_ago(patient, n))
+    html = patient_client.get("/history/").content.decode()
+    assert "8 of the 14 days needed" in html  # which region leads: nine days, eight with a day before
+    assert "9 of the 14 days needed" in html  # the first-week comparison
+    assert "Add your hours of sitting" in html
+
+
+def test_history_falls_back_to_thirty_days_for_an_unknown_range(patient_client):
+    response = patient_client.get("/history/?days=abc")
+    assert response.status_code == 200
+    assert "last 30 days" in response.content.decode()

@@ -4,9 +4,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from checkins import actions
+from checkins import actions, trends
 from checkins.api.serializers import CheckInRangeSerializer, CheckInSerializer, FlareSerializer
+from checkins.api.trend_serializers import TrendsQuerySerializer, TrendsSerializer
 from checkins.models import CheckIn, Flare
 from vida.api import PatientAPIMixin
 
@@ -105,3 +107,14 @@ class FlareListCreate(PatientAPIMixin, generics.ListCreateAPIView):
 
     def perform_create(self, serializer):
         serializer.instance = actions.log_flare(self.request.user, serializer.validated_data)
+
+
+class Trends(PatientAPIMixin, APIView):
+    """My daily series, the trend summary, flags, which region leads and the sitting link."""
+
+    @extend_schema(parameters=[TrendsQuerySerializer], responses=TrendsSerializer)
+    def get(self, request):
+        # A plain dict, so an empty ?days= is refused rather than taken as absent.
+        query = TrendsQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        return Response(trends.patient_trends(request.user, query.validated_data["days"]).as_api())

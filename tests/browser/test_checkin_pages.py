@@ -58,10 +58,11 @@ def test_sign_up_check_in_edit_and_see_history(page, screenshot):
         True,
     )
 
-    page.get_by_role("link", name="History").click()
+    page.get_by_role("link", name="History", exact=True).click()
     rows = page.get_by_role("table").get_by_role("row")
-    expect(rows).to_have_count(2)  # header + today
+    expect(rows).to_have_count(31)  # header + the last 30 days, newest first
     expect(rows.nth(1)).to_contain_text("3")
+    expect(rows.nth(2)).to_contain_text("no check-in")
     screenshot(page, "history")
     assert_fits_phone(page)
 
@@ -120,9 +121,9 @@ def test_sixty_days_of_history_fit_a_phone(page, log_in, screenshot):
     patient = PatientFactory()
     seed_checkins(patient)
     log_in(page, patient)
-    page.goto("/history/")
-    expect(page.get_by_role("table").get_by_role("row")).to_have_count(61)
-    screenshot(page, "history-60-days")
+    page.goto("/history/?days=90")
+    expect(page.get_by_role("table").get_by_role("row")).to_have_count(91)
+    screenshot(page, "history-90-days")
     assert_fits_phone(page)
 
 

@@ -1,0 +1,180 @@
+"""trends: GET /api/v1/trends/?days=365 against the same answer served precomputed, in one run.
+
+    make bench BENCH=trends  [BENCH_ARGS="--requests 400"]
+
+One patient with a year of check-ins, flares and completed stretch sessions.
+The real endpoint computes the figures (the summary and flags in one query,
+then check-ins, flares and sessions per day, then the patterns in Python);
+the plain endpoint (bench/views.py: PlainTrends) has the same authentication
+and rendering and returns the same answer kept from its first request, so the
+ratio of their medians is what the figures themselves cost. The query count is
+read in-process with Django's test client. Goals (issue 7): at most 6 queries
+and within 3x of the plain endpoint (GOAL lines); a median under 30 ms on a
+quiet machine (printed).
+"""
+
+import datetime as dt
+import os
+import random
+import secrets
+import statistics
+import time
+import urllib.request
+
+from bench.common import (
+    RESULTS_DIR,
+    bench_database_url,
+    free_port,
+    goal_line,
+    recreate_database,
+    start_gunicorn,
+    stop,
+    vacuum_analyze,
+    wait_until_up,
+)
+
+DAYS = 365
+REAL_PATH = f"/api/v1/trends/?days={DAYS}"
+PLAIN_PATH = f"/bench/trends-plain/?days={DAYS}"
+GOAL_QUERIES = 6
+GOAL_RATIO = 3.0
+GOAL_MEDIAN_MS = 30.0
+
+
+def add_arguments(parser):
+    parser.add_argument("--requests", type=int, default=300, help="timed requests per endpoint (default 300)")
+    parser.add_argument(
+        "--warmup", type=int, default=30, help="untimed requests per endpoint first (default 30)"
+    )
+
+
+def run(args):
+    db_url = bench_database_url(os.environ.get("DATABASE_URL", ""))
+    print("Preparing a patient with a year of check-ins, flares and sessions ...", flush=True)
+    recreate_database(db_url)
+    token = seed()
+    queries = count_queries(token)
+    print(f"queries per request of {REAL_PATH}: {queries}")
+
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    log = RESULTS_DIR / "gunicorn-trends.log"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(db_url, port, log)
+    try:
+        wait_until_up(server, base, log)
+        for _ in range(args.warmup):
+            fetch(base + REAL_PATH, token), fetch(base + PLAIN_PATH, token)
+        real, plain = [], []
+        # Interleaved, so both endpoints see the same machine.
+        for _ in range(args.requests):
+            real.append(fetch(base + REAL_PATH, token))
+            plain.append(fetch(base + PLAIN_PATH, token))
+    finally:
+        stop(server)
+
+    real_median, plain_median = statistics.median(real), statistics.median(plain)
+    ratio = real_median / plain_median
+    print(f"real   GET {REAL_PATH}: median {real_median:.1f} ms, p99 {percentile(real, 99):.1f} ms")
+    print(
+        f"plain  GET {PLAIN_PATH} (same answer, kept): median {plain_median:.1f} ms, p99 {percentile(plain, 99):.1f} ms"
+    )
+    print(
+        f"median {real_median:.1f} ms against the goal of under {GOAL_MEDIAN_MS:.0f} ms on a quiet machine "
+        f"(load average {os.getloadavg()[0]:.2f} now)"
+    )
+    goals = [
+        (
+            queries <= GOAL_QUERIES,
+            goal_line("trends_queries", queries, f"<= {GOAL_QUERIES}", queries <= GOAL_QUERIES),
+        ),
+        (
+            ratio <= GOAL_RATIO,
+            goal_line("trends_vs_plain", f"{ratio:.2f}x", f"<= {GOAL_RATIO:g}x", ratio <= GOAL_RATIO),
+        ),
+    ]
+    for _, line in goals:
+        print(line)
+    return all(met for met, _ in goals)
+
+
+def seed():
+    """The bench patient: 365 days of check-ins, a flare most weeks, a session most days. Returns a token."""
+    from django.contrib.auth.hashers import make_password
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+    from checkins.models import CheckIn, Flare
+    from stretches.models import StretchSession, StretchVideo
+
+    rng = random.Random(7)
+    patient = User.objects.create(
+        username="bench-trends", role=User.Role.PATIENT, password=make_password(None)
+    )
+    video = StretchVideo.objects.create(
+        title="Bench stretch",
+        slug="bench-stretch",
+        region="hip_flexors",
+        duration_seconds=60,
+        video_mp4="stretches/bench/video.mp4",
+        captions="stretches/bench/captions.vtt",
+        published=True,
+    )
+    today = patient.local_today()
+    checkins, flares, sessions = [], [], []
+    for n in range(DAYS):
+        day = today - dt.timedelta(days=n)
+        hip = rng.randint(1, 8)
+        checkins.append(
+            CheckIn(
+                patient=patient,
+                date=day,
+                back_pain=max(0, min(10, hip + rng.randint(-2, 2))),
+                hip_pain=hip,
+                sitting_hours=rng.randint(4, 20) / 2,
+            )
+        )
+        evening = dt.datetime.combine(day, dt.time(19), tzinfo=patient.zone)
+        if rng.random() < 0.15:
+            flares.append(Flare(patient=patient, occurred_at=evening, region="back", intensity=7))
+        if rng.random() < 0.6:
+            sessions.append(
+                StretchSession(
+                    patient=patient, video=video, started_at=evening, watched_seconds=60, completed=True
+                )
+            )
+    CheckIn.objects.bulk_create(checkins)
+    Flare.objects.bulk_create(flares)
+    StretchSession.objects.bulk_create(sessions)
+    token = Token.objects.create(key=secrets.token_hex(20), user=patient)
+    vacuum_analyze()
+    return token.key
+
+
+def count_queries(token):
+    """Queries of one request, in-process, after a first one has warmed the connection."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get(REAL_PATH).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(REAL_PATH).status_code == 200
+    return len(captured.captured_queries)
+
+
+def fetch(url, token):
+    """Milliseconds from sending the request to reading the whole answer."""
+    request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        reply.read()
+        if reply.status != 200:
+            raise SystemExit(f"{url} answered {reply.status}")
+    return (time.perf_counter() - started) * 1000
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]

@@ -1,0 +1,161 @@
+"""Trends in plain words: the cards above the history chart and the progress line on /today/.
+
+Each card appears only once there is enough data, and otherwise says what is
+missing ("9 of the 14 days needed"). The figures all come from checkins.trends;
+nothing here computes a trend of its own.
+"""
+
+from dataclasses import dataclass, field
+
+from checkins import trends
+
+REGIONS = (("back", "Lower back"), ("hip", "Hip"))
+
+# The first-week comparison waits until this week no longer overlaps the first.
+FIRST_WEEK_COMPARABLE_AFTER = trends.BASELINE_DAYS + trends.WEEK_DAYS
+
+
+@dataclass
+class Card:
+    title: str
+    lines: list = field(default_factory=list)  # sentences, each shown as a paragraph
+    ready: bool = True  # False: the card says what data it still needs
+
+
+def points(value):
+    """A mean on the 0-10 scale as people read it: one decimal."""
+    return f"{value:.1f}"
+
+
+def hours(value):
+    return f"{value:g} h"
+
+
+def change(now, then, against):
+    """ "down 1.2 from last week (4.3)", "up 2.0 ...", "the same as ..."."""
+    difference = round(now - then, 1)
+    if difference == 0:
+        return f"the same as {against} ({points(then)})"
+    direction = "down" if difference < 0 else "up"
+    return f"{direction} {points(abs(difference))} from {against} ({points(then)})"
+
+
+def days_since_first(first_checkin, today):
+    """Days from the first check-in to today, both counted; 0 before the first."""
+    return 0 if first_checkin is None else (today - first_checkin).days + 1
+
+
+def week_card(report):
+    """This week against last week and against the first week, per region."""
+    summary = report.summary
+    card = Card("This week")
+    if summary["back_7d_mean"] is None:
+        card.ready = False
+        card.lines.append("No check-ins in the last 7 days yet. Check in today to start this week's average.")
+        return card
+    since_first = days_since_first(report.first_checkin, report.today)
+    first_week_done = since_first >= FIRST_WEEK_COMPARABLE_AFTER
+    for region, label in REGIONS:
+        now = summary[f"{region}_7d_mean"]
+        parts = [f"{label}: 7-day average {points(now)}"]
+        previous = summary[f"{region}_prev_7d_mean"]
+        if previous is not None:
+            parts.append(change(now, previous, "last week"))
+        if first_week_done:
+            parts.append(change(now, summary[f"{region}_baseline_mean"], "your first week"))
+        card.lines.append(", ".join(parts) + ".")
+    if summary["back_prev_7d_mean"] is None:
+        card.lines.append("Last week has no check-ins, so there is nothing to compare this week with yet.")
+    if not first_week_done:
+        card.lines.append(
+            f"The comparison with your first week appears once this week no longer overlaps it: "
+            f"{since_first} of the {FIRST_WEEK_COMPARABLE_AFTER} days needed."
+        )
+    return card
+
+
+LEADING_SENTENCES = {
+    "hip_leads": "Your hip usually stiffens about a day before your back. That points to the hips as the place to start.",
+    "back_leads": "Your back usually flares about a day before your hip.",
+    "together": "Your hip and back tend to move together, rising and easing on the same days.",
+    "independent": "Your back flares on its own: its ups and downs do not follow your hip's.",
+}
+
+
+def leading_sentence(result):
+    """One sentence for ``trends.leading_region``'s answer, enough data or not."""
+    if result["label"] in LEADING_SENTENCES:
+        return LEADING_SENTENCES[result["label"]]
+    if result["days_used"] < result["days_needed"]:
+        return (
+            f"Not enough data yet: {result['days_used']} of the {result['days_needed']} days needed "
+            f"(days you check in right after another check-in day, over the last "
+            f"{trends.LEADING_WINDOW_DAYS} days)."
+        )
+    return "Your pain has hardly changed from day to day, so there is no pattern to read yet."
+
+
+def leading_card(report):
+    result = report.leading_region
+    return Card(
+        "Which region leads", [leading_sentence(result)], ready=result["label"] != "insufficient_data"
+    )
+
+
+def sitting_sentence(result):
+    """One sentence for ``trends.sitting_link``'s answer, enough data or not."""
+    label = result["label"]
+    if label == "higher_after_sitting" or label == "lower_after_sitting":
+        direction = "higher" if label == "higher_after_sitting" else "lower"
+        return (
+            f"After days with more than {hours(result['cut_hours'])} sitting, your back ran "
+            f"{points(abs(result['difference']))} points {direction} the next day."
+        )
+    if label == "no_clear_link":
+        return (
+            f"Your back runs about the same the day after more than {hours(result['cut_hours'])} sitting "
+            "as after shorter days."
+        )
+    if result["cut_hours"] is None:
+        return "Add your hours of sitting to your check-ins (under “More about today”) to see this."
+    need = result["days_needed_each"]
+    return (
+        f"Not enough data yet: {need} days of each kind are needed, long sitting (more than "
+        f"{hours(result['cut_hours'])}) and shorter, each followed by a check-in. So far "
+        f"{result['long_days']} long and {result['other_days']} shorter."
+    )
+
+
+def sitting_card(report):
+    result = report.sitting_link
+    return Card(
+        "Sitting and your back", [sitting_sentence(result)], ready=result["label"] != "insufficient_data"
+    )
+
+
+def cards(report):
+    return [week_card(report), leading_card(report), sitting_card(report)]
+
+
+def progress_line(summary, first_checkin, today):
+    """One line for /today/, e.g. "Lower back: 7-day average 3.1, down from 4.6 in your first week."
+
+    None without a check-in in the last week.
+    """
+    if summary["back_7d_mean"] is None:
+        return None
+    compare = days_since_first(first_checkin, today) >= FIRST_WEEK_COMPARABLE_AFTER
+    parts = []
+    for region, label in REGIONS:
+        now, first = summary[f"{region}_7d_mean"], summary[f"{region}_baseline_mean"]
+        text = f"{label}: 7-day average {points(now)}"
+        if compare:
+            difference = round(now - first, 1)
+            if difference < 0:
+                text += f", down from {points(first)} in your first week"
+            elif difference > 0:
+                text += f", up from {points(first)} in your first week"
+            else:
+                text += ", the same as your first week"
+        parts.append(text)
+    return ". ".join(parts) + "."
