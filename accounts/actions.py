@@ -14,3 +14,15 @@ def register_patient(*, username, email, password, timezone, display_name=""):
         display_name=display_name,
         role=User.Role.PATIENT,
     )
+
+
+@transaction.atomic
+def delete_account(user):
+    """Delete the account and, by the foreign keys' CASCADE, every row of theirs.
+
+    Check-ins, flares, screenings, sessions, share codes, care-team links, notes
+    about them and their access log all go; clinicians lose access at once.
+    Rows that only name them in passing (a review they made) keep the fact
+    without the person (SET_NULL).
+    """
+    user.delete()

@@ -1,13 +1,15 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.actions import register_patient
-from accounts.api.serializers import ProfileSerializer, RegisterSerializer
+from accounts.actions import delete_account, register_patient
+from accounts.api.serializers import DeleteAccountSerializer, ProfileSerializer, RegisterSerializer
 from accounts.timezones import timezone_names
+from careteam.views import settings_context as careteam_settings
 from vida.forms import error_summary, first_errors, form_values
+from vida.permissions import patient_required
 
 LABELS = {
     "username": "Username",
@@ -22,10 +24,11 @@ def home(request):
     """Send each person to where their work starts."""
     if not request.user.is_authenticated:
         return redirect("login")
-    if request.user.is_staff and not request.user.is_patient:
-        return redirect("admin:index")
-    # Clinicians also land on their settings until the clinic pages exist.
-    return redirect("today" if request.user.is_patient else "settings")
+    if request.user.is_patient:
+        return redirect("today")
+    if request.user.is_clinician:
+        return redirect("clinic")
+    return redirect("admin:index" if request.user.is_staff else "settings")
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,14 +75,34 @@ def settings_page(request):
         errors = first_errors(serializer.errors)
     else:
         values = {"timezone": user.timezone, "display_name": user.display_name}
-    return render(
-        request,
-        "accounts/settings.html",
-        {
-            "values": values,
-            "errors": errors,
-            "summary": error_summary(errors, LABELS),
-            "timezones": timezone_names(),
-        },
-        status=400 if errors else 200,
+    return _settings(request, values=values, errors=errors)
+
+
+def _settings(request, *, values=None, errors=None, delete_error=None):
+    user = request.user
+    context = {
+        "values": values or {"timezone": user.timezone, "display_name": user.display_name},
+        "errors": errors or {},
+        "summary": error_summary(errors or {}, LABELS),
+        "timezones": timezone_names(),
+        "delete_error": delete_error,
+    }
+    if user.is_patient:
+        context.update(careteam_settings(user))
+    return render(request, "accounts/settings.html", context, status=400 if errors or delete_error else 200)
+
+
+@patient_required
+@require_POST
+def delete_my_account(request):
+    """Delete the account and every row of it, confirmed with the password (as DELETE /api/v1/me/)."""
+    confirm = DeleteAccountSerializer(
+        data=form_values(request.POST, ["password"]), context={"user": request.user}
     )
+    if not confirm.is_valid():
+        error = first_errors(confirm.errors).get("password", "Enter your password to delete your account.")
+        return _settings(request, delete_error=error)
+    delete_account(request.user)
+    logout(request)
+    messages.success(request, "Your account and all your data have been deleted.")
+    return redirect("login")

@@ -8,13 +8,12 @@ import functools
 
 from django.contrib.auth import get_user_model
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from checkins import trends
 from checkins.models import Flare
-from vida.permissions import IsPatient
+from vida.permissions import Audience
 
 # bench/checkin.py creates this patient; every bare insert is a flare of theirs.
 BARE_PATIENT_USERNAME = "bench-bare"
@@ -38,7 +37,7 @@ class BareInsert(APIView):
     query). No authentication, no transaction block."""
 
     authentication_classes = []
-    permission_classes = [AllowAny]
+    audience = Audience.PUBLIC
 
     def post(self, request):
         serializer = BareFlareSerializer(data=request.data)
@@ -54,7 +53,7 @@ class PlainTrends(APIView):
     the difference between the two is what the figures themselves cost.
     """
 
-    permission_classes = [IsAuthenticated, IsPatient]
+    audience = Audience.PATIENT
     answers = {}
 
     def get(self, request):

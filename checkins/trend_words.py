@@ -15,6 +15,34 @@ REGIONS = (("back", "Lower back"), ("hip", "Hip"))
 FIRST_WEEK_COMPARABLE_AFTER = trends.BASELINE_DAYS + trends.WEEK_DAYS
 
 
+@dataclass(frozen=True)
+class Voice:
+    """Whom the words address: the patient ("your hip") or a clinician reading about them ("their hip")."""
+
+    your: str
+    you: str
+    start_week: str  # what to do when there is no check-in this week
+    no_sitting: str  # what to do when no sitting time is logged
+
+    def __call__(self, sentence):
+        """``sentence`` with {your}, {Your}, {you} filled in."""
+        return sentence.format(your=self.your, Your=self.your.capitalize(), you=self.you)
+
+
+PATIENT = Voice(
+    your="your",
+    you="you",
+    start_week="Check in today to start this week's average.",
+    no_sitting="Add your hours of sitting to your check-ins (under “More about today”) to see this.",
+)
+CLINICIAN = Voice(
+    your="their",
+    you="they",
+    start_week="",
+    no_sitting="No hours of sitting logged, so this cannot be worked out yet.",
+)
+
+
 @dataclass
 class Card:
     title: str
@@ -45,13 +73,13 @@ def days_since_first(first_checkin, today):
     return 0 if first_checkin is None else (today - first_checkin).days + 1
 
 
-def week_card(report):
+def week_card(report, voice=PATIENT):
     """This week against last week and against the first week, per region."""
     summary = report.summary
     card = Card("This week")
     if summary["back_7d_mean"] is None:
         card.ready = False
-        card.lines.append("No check-ins in the last 7 days yet. Check in today to start this week's average.")
+        card.lines.append(f"No check-ins in the last 7 days yet. {voice.start_week}".strip())
         return card
     since_first = days_since_first(report.first_checkin, report.today)
     first_week_done = since_first >= FIRST_WEEK_COMPARABLE_AFTER
@@ -62,62 +90,64 @@ def week_card(report):
         if previous is not None:
             parts.append(change(now, previous, "last week"))
         if first_week_done:
-            parts.append(change(now, summary[f"{region}_baseline_mean"], "your first week"))
+            parts.append(change(now, summary[f"{region}_baseline_mean"], voice("{your} first week")))
         card.lines.append(", ".join(parts) + ".")
     if summary["back_prev_7d_mean"] is None:
         card.lines.append("Last week has no check-ins, so there is nothing to compare this week with yet.")
     if not first_week_done:
         card.lines.append(
-            f"The comparison with your first week appears once this week no longer overlaps it: "
-            f"{since_first} of the {FIRST_WEEK_COMPARABLE_AFTER} days needed."
+            voice("The comparison with {your} first week appears once this week no longer overlaps it: ")
+            + f"{since_first} of the {FIRST_WEEK_COMPARABLE_AFTER} days needed."
         )
     return card
 
 
 LEADING_SENTENCES = {
-    "hip_leads": "Your hip usually stiffens about a day before your back. That points to the hips as the place to start.",
-    "back_leads": "Your back usually flares about a day before your hip.",
-    "together": "Your hip and back tend to move together, rising and easing on the same days.",
-    "independent": "Your back flares on its own: its ups and downs do not follow your hip's.",
+    "hip_leads": (
+        "{Your} hip usually stiffens about a day before {your} back. "
+        "That points to the hips as the place to start."
+    ),
+    "back_leads": "{Your} back usually flares about a day before {your} hip.",
+    "together": "{Your} hip and back tend to move together, rising and easing on the same days.",
+    "independent": "{Your} back flares on its own: its ups and downs do not follow the hip's.",
 }
 
 
-def leading_sentence(result):
+def leading_sentence(result, voice=PATIENT):
     """One sentence for ``trends.leading_region``'s answer, enough data or not."""
     if result["label"] in LEADING_SENTENCES:
-        return LEADING_SENTENCES[result["label"]]
+        return voice(LEADING_SENTENCES[result["label"]])
     if result["days_used"] < result["days_needed"]:
         return (
             f"Not enough data yet: {result['days_used']} of the {result['days_needed']} days needed "
-            f"(days you check in right after another check-in day, over the last "
-            f"{trends.LEADING_WINDOW_DAYS} days)."
+            + voice("(days {you} checked in right after another check-in day, over the last ")
+            + f"{trends.LEADING_WINDOW_DAYS} days)."
         )
-    return "Your pain has hardly changed from day to day, so there is no pattern to read yet."
+    return voice("{Your} pain has hardly changed from day to day, so there is no pattern to read yet.")
 
 
-def leading_card(report):
+def leading_card(report, voice=PATIENT):
     result = report.leading_region
-    return Card(
-        "Which region leads", [leading_sentence(result)], ready=result["label"] != "insufficient_data"
-    )
+    ready = result["label"] != "insufficient_data"
+    return Card("Which region leads", [leading_sentence(result, voice)], ready=ready)
 
 
-def sitting_sentence(result):
+def sitting_sentence(result, voice=PATIENT):
     """One sentence for ``trends.sitting_link``'s answer, enough data or not."""
     label = result["label"]
     if label == "higher_after_sitting" or label == "lower_after_sitting":
         direction = "higher" if label == "higher_after_sitting" else "lower"
-        return (
-            f"After days with more than {hours(result['cut_hours'])} sitting, your back ran "
+        return voice(
+            f"After days with more than {hours(result['cut_hours'])} sitting, {{your}} back ran "
             f"{points(abs(result['difference']))} points {direction} the next day."
         )
     if label == "no_clear_link":
-        return (
-            f"Your back runs about the same the day after more than {hours(result['cut_hours'])} sitting "
+        return voice(
+            f"{{Your}} back runs about the same the day after more than {hours(result['cut_hours'])} sitting "
             "as after shorter days."
         )
     if result["cut_hours"] is None:
-        return "Add your hours of sitting to your check-ins (under “More about today”) to see this."
+        return voice.no_sitting
     need = result["days_needed_each"]
     return (
         f"Not enough data yet: {need} days of each kind are needed, long sitting (more than "
@@ -126,15 +156,14 @@ def sitting_sentence(result):
     )
 
 
-def sitting_card(report):
+def sitting_card(report, voice=PATIENT):
     result = report.sitting_link
-    return Card(
-        "Sitting and your back", [sitting_sentence(result)], ready=result["label"] != "insufficient_data"
-    )
+    ready = result["label"] != "insufficient_data"
+    return Card(voice("Sitting and {your} back"), [sitting_sentence(result, voice)], ready=ready)
 
 
-def cards(report):
-    return [week_card(report), leading_card(report), sitting_card(report)]
+def cards(report, voice=PATIENT):
+    return [week_card(report, voice), leading_card(report, voice), sitting_card(report, voice)]
 
 
 def progress_line(summary, first_checkin, today):

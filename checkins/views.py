@@ -122,19 +122,23 @@ def flares(request):
     return render(request, "checkins/flares.html", context, status=400 if errors else 200)
 
 
-@patient_required
-@require_safe
-def history(request):
-    """The chart of back against hip, the cards in plain words and the same days as a table."""
-    patient = request.user
+def chosen_days(request):
+    """The ``?days=`` of a trend page, one of HISTORY_RANGES, else the default."""
     chosen = request.GET.get("days")
-    days = int(chosen if chosen in HISTORY_RANGES else HISTORY_DEFAULT_DAYS)
-    report = trends.patient_trends(patient, days)
+    return int(chosen if chosen in HISTORY_RANGES else HISTORY_DEFAULT_DAYS)
+
+
+def trend_context(report, voice=trend_words.PATIENT):
+    """What checkins/_trends.html needs: the range switch, the cards, the chart's data and the table.
+
+    The patient's /history/ and a clinician's page of one patient show the same,
+    in words addressed to whoever reads them (``voice``).
+    """
     window = report.window
-    context = {
-        "days": days,
-        "ranges": [(value, label, int(value) == days) for value, label in HISTORY_RANGES.items()],
-        "cards": trend_words.cards(report),
+    return {
+        "days": report.days,
+        "ranges": [(value, label, int(value) == report.days) for value, label in HISTORY_RANGES.items()],
+        "cards": trend_words.cards(report, voice),
         "rows": list(reversed(window)),
         "has_checkins": any(day["back_pain"] is not None for day in window),
         "chart": {
@@ -145,4 +149,11 @@ def history(request):
             "sessions": [day["sessions_completed"] for day in window],
         },
     }
-    return render(request, "checkins/history.html", context)
+
+
+@patient_required
+@require_safe
+def history(request):
+    """The chart of back against hip, the cards in plain words and the same days as a table."""
+    report = trends.patient_trends(request.user, chosen_days(request))
+    return render(request, "checkins/history.html", trend_context(report))

@@ -2,14 +2,14 @@
 
 import datetime as dt
 import json
-import threading
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from checkins.models import CheckIn
+from tests.concurrency import race
 from tests.conftest import client_for
 from tests.factories import CheckInFactory, PatientFactory, days_ago
 
@@ -292,33 +292,13 @@ def test_database_allows_one_row_per_patient_per_day(patient):
 # --- racing requests -------------------------------------------------------------------
 
 
-def _race(requests):
-    """Run the callables at the same moment in threads; return their responses."""
-    barrier = threading.Barrier(len(requests))
-    results = [None] * len(requests)
-
-    def run(i, request):
-        try:
-            barrier.wait()
-            results[i] = request()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate(requests)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_creates_for_one_date_end_as_one_row():
     patient = PatientFactory()
     clients = [client_for(patient), client_for(patient)]
     for _attempt in range(5):
         CheckIn.objects.all().delete()
-        responses = _race(
+        responses = race(
             [
                 lambda c=c, n=n: c.post(URL, {"back_pain": n, "hip_pain": n}, format="json")
                 for n, c in enumerate(clients)
@@ -335,7 +315,7 @@ def test_two_concurrent_puts_for_one_date_end_as_one_row():
     clients = [client_for(patient), client_for(patient)]
     for _attempt in range(5):
         CheckIn.objects.all().delete()
-        responses = _race(
+        responses = race(
             [
                 lambda c=c, n=n: c.put(url, {"back_pain": n, "hip_pain": n}, format="json")
                 for n, c in enumerate(clients)

@@ -1,9 +1,8 @@
 """Small pieces every app's API shares."""
 
 from django.utils import timezone
-from rest_framework.permissions import IsAuthenticated
 
-from vida.permissions import IsPatient
+from vida.permissions import Audience
 
 
 class PatientAPIMixin:
@@ -13,7 +12,7 @@ class PatientAPIMixin:
     are read and written in the patient's own zone.
     """
 
-    permission_classes = [IsAuthenticated, IsPatient]
+    audience = Audience.PATIENT
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -21,3 +20,9 @@ class PatientAPIMixin:
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "patient": self.request.user}
+
+
+class ClinicianAPIMixin:
+    """An endpoint for a clinician about their linked patients (vida.access.access_patient)."""
+
+    audience = Audience.CLINICIAN

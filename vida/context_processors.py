@@ -8,6 +8,7 @@ PATIENT_SECTIONS = [
     ("Stretches", "stretches:library"),
     ("Screening", "screening"),
 ]
+CLINICIAN_SECTIONS = [("Clinic", "clinic")]
 
 
 def navigation(request):
@@ -19,7 +20,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    sections = PATIENT_SECTIONS if user.is_patient else []
+    sections = PATIENT_SECTIONS if user.is_patient else CLINICIAN_SECTIONS if user.is_clinician else []
     items = [(label, reverse(name)) for label, name in sections] + [("Settings", reverse("settings"))]
     return {
         "nav_items": [

@@ -1,5 +1,12 @@
-"""Who may reach what. Pages and API share these, so a role rule lives in one place."""
+"""Who may reach what. Pages and API share these, so a role rule lives in one place.
 
+Deny by default: the API's default permission (``DeclaredAudience``) refuses
+every view that does not say whom it serves with an ``audience`` attribute, so
+a new endpoint cannot leak data by forgetting a mixin. Pages say it with a
+decorator (``patient_required``, ``clinician_required``).
+"""
+
+import enum
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -7,23 +14,53 @@ from django.http import Http404
 from rest_framework import permissions
 
 
-class IsPatient(permissions.BasePermission):
-    """Endpoints about "my own record" are for patients only."""
+class Audience(enum.Enum):
+    """Whom a view serves."""
 
-    message = "Only patient accounts keep a check-in record."
+    PUBLIC = "public"  # anyone, signed in or not (sign-up, token)
+    SIGNED_IN = "signed_in"  # any signed-in person (the questionnaire, the video library)
+    PATIENT = "patient"  # a patient, about their own record
+    CLINICIAN = "clinician"  # a clinician, about linked patients
+
+    def admits(self, user):
+        if self is Audience.PUBLIC:
+            return True
+        if user is None or not user.is_authenticated:
+            return False
+        if self is Audience.PATIENT:
+            return user.is_patient
+        if self is Audience.CLINICIAN:
+            return user.is_clinician
+        return True
+
+
+class DeclaredAudience(permissions.BasePermission):
+    """The API's default permission: the view's ``audience`` must admit the requester.
+
+    A view without an ``audience`` is refused to everyone.
+    """
+
+    message = "This account cannot use this endpoint."
 
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_patient)
+        audience = getattr(view, "audience", None)
+        return isinstance(audience, Audience) and audience.admits(request.user)
 
 
-def patient_required(view):
-    """A page that is a patient's own: others are sent to log in, or told it does not exist."""
+def _page_for(role_check):
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not role_check(request.user):
+                raise Http404("No such page for this account.")
+            return view(request, *args, **kwargs)
 
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_patient:
-            raise Http404("No such page for this account.")
-        return view(request, *args, **kwargs)
+        return wrapper
 
-    return wrapper
+    return decorator
+
+
+# Pages: others are sent to log in, or told the page does not exist.
+patient_required = _page_for(Audience.PATIENT.admits)
+clinician_required = _page_for(Audience.CLINICIAN.admits)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "checkins",
     "screening",
     "stretches",
+    "careteam",
     "demo",
 ]
 
@@ -152,7 +153,8 @@ REST_FRAMEWORK = {
         "vida.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Deny by default: a view must declare whom it serves (vida/permissions.py).
+    "DEFAULT_PERMISSION_CLASSES": ["vida.permissions.DeclaredAudience"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -48,3 +48,14 @@ class RegisterSerializer(serializers.ModelSerializer):
         except DjangoValidationError as error:
             raise serializers.ValidationError({"password": list(error.messages)}) from None
         return attrs
+
+
+class DeleteAccountSerializer(serializers.Serializer):
+    """``{"password"}``: deleting an account takes the password again."""
+
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+
+    def validate_password(self, value):
+        if not self.context["user"].check_password(value):
+            raise serializers.ValidationError("That password is not right; nothing was deleted.")
+        return value

@@ -1,11 +1,13 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, status
+from rest_framework import generics, status
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from accounts.actions import register_patient
-from accounts.api.serializers import ProfileSerializer, RegisterSerializer
+from accounts.actions import delete_account, register_patient
+from accounts.api.serializers import DeleteAccountSerializer, ProfileSerializer, RegisterSerializer
+from vida.permissions import Audience
 
 
 class RegisterThrottle(AnonRateThrottle):
@@ -19,6 +21,7 @@ class TokenThrottle(AnonRateThrottle):
 
 
 class TokenView(ObtainAuthToken):
+    audience = Audience.PUBLIC
     throttle_classes = [TokenThrottle]
 
 
@@ -27,7 +30,7 @@ class RegisterView(generics.GenericAPIView):
     """Patient sign-up. Clinicians are created by staff (``manage.py createclinician``)."""
 
     serializer_class = RegisterSerializer
-    permission_classes = [permissions.AllowAny]
+    audience = Audience.PUBLIC
     authentication_classes = []
     throttle_classes = [RegisterThrottle]
 
@@ -38,9 +41,21 @@ class RegisterView(generics.GenericAPIView):
         return Response(ProfileSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-class MeView(generics.RetrieveUpdateAPIView):
+class MeView(generics.RetrieveUpdateDestroyAPIView):
+    """My profile; a patient deletes their account and all their data with their password."""
+
     serializer_class = ProfileSerializer
-    http_method_names = ["get", "patch", "head", "options"]
+    audience = Audience.SIGNED_IN
+    http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_object(self):
         return self.request.user
+
+    @extend_schema(request=DeleteAccountSerializer, responses={204: None})
+    def delete(self, request):
+        if not request.user.is_patient:
+            raise PermissionDenied("Clinician and staff accounts are closed by staff.")
+        confirm = DeleteAccountSerializer(data=request.data, context={"user": request.user})
+        confirm.is_valid(raise_exception=True)
+        delete_account(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

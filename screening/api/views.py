@@ -9,12 +9,14 @@ from screening.api.serializers import AnswersSerializer, QuestionnaireSerializer
 from screening.models import ScreeningResponse
 from screening.questionnaire import CURRENT
 from vida.api import PatientAPIMixin
+from vida.permissions import Audience
 
 
 class QuestionnaireView(generics.GenericAPIView):
     """The current questionnaire. Any signed-in person may read it: it holds no one's data."""
 
     serializer_class = QuestionnaireSerializer
+    audience = Audience.SIGNED_IN
 
     def get(self, request):
         return Response(self.get_serializer(CURRENT).data)

@@ -17,6 +17,7 @@ from stretches.api.serializers import (
 )
 from stretches.models import StretchSession, StretchVideo
 from vida.api import PatientAPIMixin
+from vida.permissions import Audience
 
 
 @extend_schema(
@@ -30,6 +31,7 @@ class VideoList(generics.ListAPIView):
     """The stretch library. Any signed-in person may browse it; staff also see unpublished videos."""
 
     serializer_class = StretchVideoSerializer
+    audience = Audience.SIGNED_IN
 
     def get_queryset(self):
         videos = StretchVideo.objects.visible_to(self.request.user).prefetch_related("steps")
@@ -40,6 +42,7 @@ class VideoList(generics.ListAPIView):
 
 class VideoDetail(generics.RetrieveAPIView):
     serializer_class = StretchVideoSerializer
+    audience = Audience.SIGNED_IN
     lookup_field = "slug"
 
     def get_queryset(self):

@@ -3,14 +3,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from demo import accounts
+from demo.careteam import seed_clinic
 from demo.checkins import seed_checkins
 from demo.stretches import load_demo_videos, seed_sessions
 
 
 class Command(BaseCommand):
     help = (
-        "Create (or refresh) the demo patient with 60 days of check-ins, the demo clinician "
-        "and the demo stretch videos. Development only: the demo passwords are published."
+        "Create (or refresh) the demo patient with 60 days of check-ins, the demo clinician linked to "
+        "them and 25 more patients, and the demo stretch videos. Development only: the demo passwords "
+        "are published."
     )
 
     def handle(self, *args, **options):
@@ -23,6 +25,7 @@ class Command(BaseCommand):
         checkins, flares = seed_checkins(patient)
         videos = load_demo_videos()
         sessions = seed_sessions(patient, videos)
+        linked = seed_clinic(clinician, patient)
         stretches = (
             f"{len(videos)} demo stretch videos, {sessions} stretch sessions."
             if videos
@@ -30,5 +33,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Demo patient '{patient.username}': {checkins} check-ins, {flares} flares. "
-            f"Demo clinician '{clinician.username}'. {stretches}"
+            f"Demo clinician '{clinician.username}', linked to {linked} patients. {stretches}"
         )

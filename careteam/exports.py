@@ -1,0 +1,234 @@
+"""A patient's record in the forms it leaves Vida: CSV and a FHIR R4 Bundle (for clinicians),
+and everything as JSON (for the patient).
+
+FHIR (DESIGN.md): one ``Observation`` per region per check-in, LOINC 72514-3
+(pain severity 0-10, reported) with ``valueInteger``, ``bodySite`` SNOMED CT
+37822005 (lower back structure) or 29836001 (hip region structure),
+``effectiveDateTime`` the local date, ``subject`` the patient; each screening as
+a ``QuestionnaireResponse``. Ids are derived from the patient's public id, so
+exporting twice gives the same resources.
+"""
+
+import csv
+import io
+import uuid
+
+from django.db.models import F
+from django.utils import timezone
+
+from careteam.models import AccessLogEntry, CareLink, ShareCode
+from checkins.models import CheckIn, Flare
+from screening.models import ScreeningResponse
+from screening.questionnaire import BOOLEAN, QUESTIONNAIRES
+from stretches.models import StretchSession
+
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+PAIN_SEVERITY = {
+    "system": LOINC,
+    "code": "72514-3",
+    "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+}
+BODY_SITES = {
+    "back_pain": {"system": SNOMED, "code": "37822005", "display": "Lower back structure"},
+    "hip_pain": {"system": SNOMED, "code": "29836001", "display": "Hip region structure"},
+}
+QUESTIONNAIRE_URL = "https://vida.example/fhir/Questionnaire/{version}"
+
+CSV_FIELDS = [
+    "date",
+    "back_pain",
+    "hip_pain",
+    "sitting_hours",
+    "worse_after_sitting",
+    "eased_by_walking",
+    "first_region",
+    "note",
+    "flares",
+]
+
+
+def _spreadsheet_safe(text):
+    """Free text that a spreadsheet will not run as a formula (=, +, -, @ at the start)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def checkins_csv(patient):
+    """Every check-in, oldest first, with the number of flares that local day; a header row first."""
+    flares = {}
+    for occurred_at in Flare.objects.for_patient(patient).values_list("occurred_at", flat=True):
+        day = timezone.localtime(occurred_at, patient.zone).date()
+        flares[day] = flares.get(day, 0) + 1
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_FIELDS)
+    for checkin in CheckIn.objects.for_patient(patient).order_by("date"):
+        writer.writerow(
+            [
+                checkin.date.isoformat(),
+                checkin.back_pain,
+                checkin.hip_pain,
+                "" if checkin.sitting_hours is None else f"{checkin.sitting_hours:g}",
+                "" if checkin.worse_after_sitting is None else str(checkin.worse_after_sitting).lower(),
+                "" if checkin.eased_by_walking is None else str(checkin.eased_by_walking).lower(),
+                checkin.first_region,
+                _spreadsheet_safe(checkin.note),
+                flares.pop(checkin.date, 0),
+            ]
+        )
+    return out.getvalue()
+
+
+def _resource_id(patient, *parts):
+    return str(uuid.uuid5(patient.public_id, "/".join(str(part) for part in parts)))
+
+
+def _entry(resource):
+    return {"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource}
+
+
+def fhir_bundle(patient):
+    """The patient's check-ins and screenings as a FHIR R4 Bundle of type ``collection`` (a dict)."""
+    subject = {"reference": f"urn:uuid:{patient.public_id}", "display": str(patient)}
+    entries = [_entry({"resourceType": "Patient", "id": str(patient.public_id), "active": True})]
+    for checkin in CheckIn.objects.for_patient(patient).order_by("date"):
+        for field, site in BODY_SITES.items():
+            entries.append(
+                _entry(
+                    {
+                        "resourceType": "Observation",
+                        "id": _resource_id(patient, "checkin", checkin.date, field),
+                        "status": "final",
+                        "category": [
+                            {
+                                "coding": [
+                                    {
+                                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                        "code": "survey",
+                                    }
+                                ]
+                            }
+                        ],
+                        "code": {"coding": [PAIN_SEVERITY], "text": "Pain severity (0-10), self-reported"},
+                        "subject": subject,
+                        "effectiveDateTime": checkin.date.isoformat(),
+                        "valueInteger": getattr(checkin, field),
+                        "bodySite": {"coding": [site], "text": site["display"]},
+                    }
+                )
+            )
+    for response in ScreeningResponse.objects.for_patient(patient).order_by("created_at"):
+        entries.append(_entry(_questionnaire_response(patient, response, subject)))
+    return {
+        "resourceType": "Bundle",
+        "id": _resource_id(patient, "bundle", timezone.now().isoformat()),
+        "type": "collection",
+        "timestamp": timezone.now().isoformat(timespec="seconds"),
+        "entry": entries,
+    }
+
+
+def _questionnaire_response(patient, response, subject):
+    questions = QUESTIONNAIRES[response.version]
+    items = []
+    for question in questions.questions:
+        if question.id not in response.answers:
+            continue
+        value = response.answers[question.id]
+        answer = {"valueBoolean": value} if question.kind == BOOLEAN else {"valueString": str(value)}
+        items.append({"linkId": question.id, "text": question.text, "answer": [answer]})
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "id": _resource_id(patient, "screening", response.pk),
+        "questionnaire": QUESTIONNAIRE_URL.format(version=response.version),
+        "status": "completed",
+        "subject": subject,
+        "authored": response.created_at.isoformat(timespec="seconds"),
+        "item": items,
+    }
+
+
+def everything(patient):
+    """All of a patient's data, for their own download (GET /api/v1/me/export/)."""
+
+    def rows(queryset, *fields, **renamed):
+        return list(queryset.values(*fields, **renamed))
+
+    return {
+        "exported_at": timezone.now(),
+        "profile": {
+            "id": patient.public_id,
+            "username": patient.username,
+            "email": patient.email,
+            "display_name": patient.display_name,
+            "timezone": patient.timezone,
+            "joined": patient.date_joined,
+        },
+        "checkins": rows(
+            CheckIn.objects.for_patient(patient).order_by("date"),
+            "date",
+            "back_pain",
+            "hip_pain",
+            "sitting_hours",
+            "worse_after_sitting",
+            "eased_by_walking",
+            "first_region",
+            "note",
+            "created_at",
+            "updated_at",
+        ),
+        "flares": rows(
+            Flare.objects.for_patient(patient).order_by("occurred_at"),
+            "id",
+            "occurred_at",
+            "region",
+            "intensity",
+            "trigger",
+            "note",
+        ),
+        "screenings": rows(
+            ScreeningResponse.objects.for_patient(patient).order_by("created_at"),
+            "id",
+            "version",
+            "answers",
+            "hip_pattern_score",
+            "hip_component",
+            "leading_region",
+            "red_flags",
+            "urgency",
+            "explanation",
+            "created_at",
+            "reviewed_at",
+        ),
+        "stretch_sessions": rows(
+            StretchSession.objects.for_patient(patient).order_by("started_at"),
+            "id",
+            "started_at",
+            "watched_seconds",
+            "completed",
+            "back_pain_before",
+            "hip_pain_before",
+            "back_pain_after",
+            "hip_pain_after",
+            video_slug=F("video__slug"),
+        ),
+        "share_codes": rows(
+            ShareCode.objects.for_patient(patient).order_by("created_at"),
+            "created_at",
+            "expires_at",
+            "used_at",
+        ),
+        "clinicians": list(
+            CareLink.objects.filter(patient=patient)
+            .order_by("linked_at")
+            .values(
+                "linked_at",
+                "unlinked_at",
+                clinician_public_id=F("clinician__public_id"),
+                name=F("clinician__display_name"),
+            )
+        ),
+        "access_log": rows(
+            AccessLogEntry.objects.for_patient(patient).order_by("at"), "clinician_name", "what", "at"
+        ),
+    }
