@@ -6,8 +6,10 @@ import re
 import pytest
 from django.utils import timezone
 
+from screening import actions
 from stretches.models import StretchSession
 from tests.factories import CheckInFactory
+from tests.screening_answers import answers
 from tests.stretch_factories import StretchSessionFactory, StretchVideoFactory
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +175,7 @@ def test_the_relief_summary_shows_what_helped_most(patient_client, patient, knee
 
 
 def test_today_shows_the_recommendation_with_its_reason(patient_client, patient, kneeling, tilts):
+    actions.record_screening(patient, "hip-pattern-v1", answers())
     CheckInFactory(patient=patient, back_pain=8, hip_pain=3)
     html = patient_client.get("/today/").content.decode()
     assert "Today's stretch" in html
@@ -207,3 +210,14 @@ def test_the_player_marks_stretches_as_the_current_section(patient_client, kneel
     html = patient_client.get(f"/stretches/{kneeling.slug}/").content.decode()
     assert '<a href="/stretches/" aria-current="true">Stretches</a>' in html
     assert 'aria-current="page"' not in html
+
+
+def test_before_the_first_screening_today_leads_to_the_safety_questions(patient_client, patient, kneeling):
+    CheckInFactory(patient=patient, back_pain=8, hip_pain=3)
+    html = patient_client.get("/today/").content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    lead = main.index("Before your first stretch")
+    assert lead < main.index('id="checkin-heading"')
+    assert "a few safety questions before your first stretch" in main
+    assert '<a class="button" href="/screening/">Answer the safety questions</a>' in main
+    assert 'href="/stretches/kneeling-hip-flexor/"' not in main

@@ -4,12 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import User
 from demo import accounts
 from demo.checkins import seed_checkins
+from demo.screening import seed_screening
 from demo.stretches import load_demo_videos, seed_sessions
 
 
 class Command(BaseCommand):
     help = (
-        "Create (or refresh) the demo patient with 60 days of check-ins, the demo clinician "
+        "Create (or refresh) the demo patient with 60 days of check-ins and a clear screening, the demo clinician "
         "and the demo stretch videos. Development only: the demo passwords are published."
     )
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         patient = accounts.ensure_user(accounts.DEMO_PATIENT, User.Role.PATIENT)
         clinician = accounts.ensure_user(accounts.DEMO_CLINICIAN, User.Role.CLINICIAN)
         checkins, flares = seed_checkins(patient)
+        screening = seed_screening(patient)
         videos = load_demo_videos()
         sessions = seed_sessions(patient, videos)
         stretches = (
@@ -29,6 +31,7 @@ class Command(BaseCommand):
             else "No demo stretch videos found (manage.py make_demo_stretches makes them)."
         )
         self.stdout.write(
-            f"Demo patient '{patient.username}': {checkins} check-ins, {flares} flares. "
+            f"Demo patient '{patient.username}': {checkins} check-ins, {flares} flares, "
+            f"a clear screening ({screening.hip_verdict}). "
             f"Demo clinician '{clinician.username}'. {stretches}"
         )
