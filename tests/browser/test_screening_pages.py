@@ -105,7 +105,9 @@ def test_a_cauda_equina_sign_leads_with_emergency_guidance_and_raises_the_today_
 
     page.get_by_role("link", name="Today", exact=True).click()
     banner = page.get_by_role("alert")
-    expect(banner.get_by_role("heading")).to_have_text("Go to an emergency department now")
+    expect(banner.get_by_role("heading")).to_have_text(
+        "Stretch suggestions are paused: Go to an emergency department now"
+    )
     expect(banner).to_contain_text("numbness in the saddle area")
     expect(banner).to_be_in_viewport()
     assert_fits_the_phone(page)
