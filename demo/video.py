@@ -79,6 +79,7 @@ FIGURE_COLOURS = figure.Colours(near=(250, 250, 244), far=(150, 186, 196), floor
 # The frame in 640x360 units: the figure on the left, the words on the right.
 TEXT_LEFT = 352
 TEXT_RIGHT = 618
+TEXT_TOP = 14  # the step text starts here, under where a caption appears
 FIGURE_PANEL_WIDTH = 346
 
 CATALOG: list[dict] = [
@@ -403,9 +404,14 @@ def _vtt_time(seconds: float) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
-# Captions sit at the top of the right-hand column, over the instruction they
-# repeat, so they never hide the figure on the left.
-CUE_SETTINGS = f"line:0 position:{round(100 * TEXT_LEFT / WIDTH)}% size:{round(100 * (WIDTH - TEXT_LEFT) / WIDTH)}% align:start"
+# A cue sits over the words it repeats: at the top of the right-hand column,
+# where the step text starts, so it never hides the figure. The player styles
+# cues at least as large as the drawn text, so a cue covers the words rather
+# than doubling them.
+CUE_SETTINGS = (
+    f"line:0 position:{round(100 * TEXT_LEFT / WIDTH)}%,line-left "
+    f"size:{round(100 * (WIDTH - TEXT_LEFT) / WIDTH) - 1}% align:start"
+)
 
 
 def render_vtt(segments: list[Segment]) -> str:
@@ -435,11 +441,6 @@ def _run(cmd: list[str], cwd: Path | None = None) -> str:
     if result.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed ({result.returncode}): {result.stderr.strip()[-2000:]}")
     return result.stdout
-
-
-def probe(path: Path) -> media.Probe:
-    """What ffprobe says a made file is: the product's own probe, the one uploads go through."""
-    return media.probe(path)
 
 
 def _pillow():
@@ -545,32 +546,32 @@ class _Canvas:
                 f"{Intensity(entry['intensity']).label}  ·  {Region(entry['region']).label}"
                 f"  ·  about {_duration_label(self.total)}"
             )
-            cautions_top = 40 + 29 * len(title) + 34
+            cautions_top = TEXT_TOP + 29 * len(title) + 34
             cautions = self._column(entry["cautions"], 14)[:6]
             return [
-                (title, 22, 40, 29, TEXT_COLOUR, True),
-                (self._column(meta, 13), 13, 40 + 29 * len(title) + 6, 18, MUTED_COLOUR, False),
+                (title, 22, TEXT_TOP, 29, TEXT_COLOUR, True),
+                (self._column(meta, 13), 13, TEXT_TOP + 29 * len(title) + 6, 18, MUTED_COLOUR, False),
                 (cautions, 14, cautions_top, 20, TEXT_COLOUR, False),
                 (["Get ready"], 22, 300, 28, ACCENT_COLOUR, True),
             ]
         if segment.kind == "outro":
             return [
-                (["Well done"], 30, 130, 38, TEXT_COLOUR, True),
+                (["Well done"], 30, TEXT_TOP, 38, TEXT_COLOUR, True),
                 (
                     self._column("Notice how your back and hips feel now.", 18),
                     18,
-                    178,
+                    TEXT_TOP + 48,
                     25,
                     MUTED_COLOUR,
                     False,
                 ),
             ]
         lines = self._column(segment.text, 19)[:8]
-        line_height = 26
-        top = 170 - len(lines) * line_height / 2
         blocks = [
-            ([f"Step {segment.step_number} of {step_count}"], 14, 22, 20, MUTED_COLOUR, False),
-            (lines, 19, top, line_height, TEXT_COLOUR, False),
+            # A shade softer than white: with captions on, any word peeking past a
+            # caption line reads as background.
+            (lines, 19, TEXT_TOP, 26, MUTED_COLOUR, False),
+            ([f"Step {segment.step_number} of {step_count}"], 14, 268, 20, MUTED_COLOUR, False),
         ]
         if phase == "settle":
             blocks.append((["Get into position"], 18, 302, 24, MUTED_COLOUR, False))
@@ -783,7 +784,8 @@ def generate_stretch(
         "region": entry["region"],
         "intensity": entry["intensity"],
         "cautions": entry["cautions"],
-        "duration_seconds": round(probe(mp4).duration, 3),
+        # Read by the product's own probe, the one staff uploads go through.
+        "duration_seconds": round(media.probe(mp4).duration, 3),
         "steps": [{"text": s["text"], "hold_seconds": int(s["hold_seconds"])} for s in entry["steps"]],
         "files": files,
     }

@@ -10,6 +10,7 @@ import pytest
 from demo import figure
 from demo import video as demo_media
 from stretches.captions import parse_webvtt
+from stretches.media import probe
 from stretches.models import StretchVideo
 
 CUE_TIME = re.compile(
@@ -111,8 +112,8 @@ def test_committed_media_stays_small():
 @needs_ffmpeg
 def test_committed_videos_have_the_right_codecs():
     for record in load_committed():
-        mp4 = demo_media.probe(demo_media.DEMO_MEDIA_DIR / record["files"]["mp4"])
-        webm = demo_media.probe(demo_media.DEMO_MEDIA_DIR / record["files"]["webm"])
+        mp4 = probe(demo_media.DEMO_MEDIA_DIR / record["files"]["mp4"])
+        webm = probe(demo_media.DEMO_MEDIA_DIR / record["files"]["webm"])
         assert (mp4.video_codecs, mp4.pixel_format) == (("h264",), "yuv420p")
         assert webm.video_codecs == ("vp9",)
         assert mp4.duration == pytest.approx(record["duration_seconds"], abs=0.01)
@@ -157,14 +158,14 @@ def test_generating_one_stretch(tmp_path):
     )
     assert demo_media.timeline_seconds(segments) == expected
 
-    mp4 = demo_media.probe(tmp_path / "test-stretch.mp4")
-    webm = demo_media.probe(tmp_path / "test-stretch.webm")
+    mp4 = probe(tmp_path / "test-stretch.mp4")
+    webm = probe(tmp_path / "test-stretch.webm")
     assert (mp4.video_codecs, mp4.pixel_format, mp4.width, mp4.height) == (("h264",), "yuv420p", 320, 180)
     assert webm.video_codecs == ("vp9",)
     assert abs(mp4.duration - expected) <= 0.5
     assert abs(webm.duration - expected) <= 0.5
     assert record["duration_seconds"] == pytest.approx(mp4.duration, abs=0.001)
-    assert demo_media.probe(tmp_path / "test-stretch.jpg").video_codecs == ("mjpeg",)
+    assert probe(tmp_path / "test-stretch.jpg").video_codecs == ("mjpeg",)
 
     # +faststart: the index (moov) comes before the media data (mdat).
     head = (tmp_path / "test-stretch.mp4").read_bytes()

@@ -554,3 +554,15 @@ def test_recommended_query_count_does_not_grow_with_the_library(
     StretchSessionFactory.create_batch(10, patient=patient, video=StretchVideoFactory(region="both"))
     with django_assert_max_num_queries(len(few.captured_queries)):
         recommended(patient_api)
+
+
+@pytest.mark.parametrize("red_flag", [None, True])
+def test_a_session_can_still_be_started_before_screening_or_during_a_pause(patient_api, kneeling, red_flag):
+    """Never suggested, never blocked: the library stays open."""
+    if red_flag:
+        screening(patient_api, red_flag=True)
+        assert recommended(patient_api)["focus"] == "paused"
+    else:
+        assert recommended(patient_api)["focus"] == "screen_first"
+    response = patient_api.post(SESSIONS, {"video": kneeling.slug, "back_pain_before": 4}, format="json")
+    assert response.status_code == 201

@@ -179,3 +179,38 @@ def test_today_recommends_gentle_hip_work_when_the_back_is_reactive(page, log_in
     screenshot(page, "today-recommendation")
     section.get_by_role("link", name=re.compile("Kneeling hip flexor stretch")).click()
     expect(page).to_have_url(re.compile("/stretches/kneeling-hip-flexor/$"))
+
+
+def test_a_demo_stretch_on_the_phone_shows_the_figure_and_the_timer_works_by_keyboard(
+    page, log_in, screenshot, settings, tmp_path
+):
+    from demo.stretches import load_demo_videos
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    load_demo_videos()
+    patient = PatientFactory()
+    screening_actions.record_screening(patient, "hip-pattern-v1", answers(front_hip=True))
+    log_in(page, patient)
+    page.goto("/stretches/kneeling-hip-flexor-stretch/")
+
+    video = page.locator("video")
+    assert video.bounding_box()["y"] < PHONE["height"]
+    # Into the first hold: the figure is in the stretch, the caption over the text column.
+    page.evaluate(
+        "(() => { const v = document.querySelector('video'); v.muted = true; v.currentTime = 30; return v.play(); })()"
+    )
+    page.wait_for_function("document.querySelector('video').currentTime > 31", timeout=15_000)
+    page.evaluate("document.querySelector('video').pause()")
+    page.wait_for_function("document.querySelector('video').textTracks[0].activeCues.length > 0")
+
+    # The hold timer from the keyboard alone.
+    page.get_by_role("button", name="Start hold timer").focus()
+    page.keyboard.press("Enter")
+    timer = page.locator("[data-timer]")
+    expect(timer.locator("[data-timer-phase]")).to_have_text("Get ready")
+    expect(timer.locator("[data-timer-step]")).to_contain_text("Step 2 of 5: Tuck your tailbone under")
+    expect(page.get_by_role("button", name="Pause")).to_be_focused()
+    assert_fits_phone(page)
+    screenshot(page, "stretch-player-demo-figure", full_page=False)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Resume")).to_be_focused()
