@@ -21,9 +21,9 @@ LABELS = {
 
 
 def home(request):
-    """Send each person to where their work starts."""
+    """Say what Vida is to visitors; send each signed-in person to where their work starts."""
     if not request.user.is_authenticated:
-        return redirect("login")
+        return render(request, "accounts/landing.html")
     if request.user.is_patient:
         return redirect("today")
     if request.user.is_clinician:

@@ -104,7 +104,7 @@ def review_red_flag(clinician, patient):
 
     Returns the screening response, or None when no red flag waits for review.
     """
-    response = ScreeningResponse.objects.unsettled().filter(patient=patient).first()
+    response = ScreeningResponse.objects.unreviewed().filter(patient=patient).first()
     if response is None:
         return None
     screening_actions.mark_reviewed(response, clinician)

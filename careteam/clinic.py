@@ -6,15 +6,22 @@ patients; then one INSERT logs the page's patients in their access logs.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
 from careteam.models import Read
 from checkins import trends
+from screening.models import ScreeningResponse
 from vida.access import linked_to, log_reads, visible_patients
 
 PAGE_SIZE = 50
+
+# The day the patient reports a doctor checked their unreviewed (urgent) red flag, if they have:
+# the list shows "patient reports checked on DATE" until a clinician reviews it.
+DOCTOR_CHECKED_ON = Subquery(
+    ScreeningResponse.objects.unreviewed().filter(patient=OuterRef("pk")).values("doctor_checked_on")[:1]
+)
 
 # Worst first: a red flag, then worsening, then silence; within those the
 # higher back pain this week, then by name.
@@ -45,7 +52,7 @@ def ranked_patients(clinician, flag=None):
     )
     if flag:
         rows = rows.filter(**{flag: True})
-    return rows.order_by(*RANKING)
+    return rows.annotate(red_flag_checked_on=DOCTOR_CHECKED_ON).order_by(*RANKING)
 
 
 def patient_page(clinician, flag=None, number=1):

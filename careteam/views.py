@@ -50,6 +50,7 @@ def patient_cards(rows):
                 "patient": row,
                 "summary": summary,
                 "flags": [(flag, FLAG_WORDS[flag]) for flag in flags],
+                "checked_on": row.red_flag_checked_on,
                 "back_vs_last_week": _change(summary["back_7d_mean"], summary["back_prev_7d_mean"]),
                 "hip_vs_last_week": _change(summary["hip_7d_mean"], summary["hip_prev_7d_mean"]),
                 "back_vs_first_week": _change(summary["back_7d_mean"], summary["back_baseline_mean"]),
@@ -106,7 +107,7 @@ def _record_context(request, patient, *, note_value="", note_error=None):
     screenings = list(
         ScreeningResponse.objects.for_user(request.user).filter(patient=patient)[:SCREENINGS_SHOWN]
     )
-    waiting = ScreeningResponse.objects.unsettled().filter(patient=patient).first()
+    waiting = ScreeningResponse.objects.unreviewed().filter(patient=patient).first()
     notes = ClinicianNote.objects.filter(author=request.user, patient=patient).order_by("-created_at")
     return {
         "patient": patient,

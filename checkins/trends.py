@@ -252,7 +252,7 @@ def flag_annotations(dates):
         first=first_week,
     )
     return {
-        "red_flag": Exists(ScreeningResponse.objects.unsettled().filter(patient=OuterRef("pk"))),
+        "red_flag": Exists(ScreeningResponse.objects.unreviewed().filter(patient=OuterRef("pk"))),
         "worsening": Exists(two_weeks.filter(worse("back") | worse("hip"))),
         "no_recent_checkin": ~Exists(_checkins_between(dates, NO_CHECKIN_DAYS - 1)),
         "improving": Exists(

@@ -1,19 +1,23 @@
-"""Demo stretch videos: the catalog and the functions that render it with ffmpeg.
+"""Demo stretch videos: the catalog and the functions that render it.
 
 The catalog below is plain data. ``build_timeline`` turns one entry into timed
 segments (get-ready intro, one segment per step, a short outro); the same
-segments drive the frames drawn by ffmpeg and the WebVTT cues, so the captions
-always match what is on screen.
+segments drive the frames and the WebVTT cues, so the captions always match
+what is on screen.
 
-Each step is on screen for:
+Each frame shows a stick figure (``demo.figure``) moving into the step's pose
+and holding it, beside the step's text. The frames are drawn with Pillow and
+piped to ffmpeg, which encodes the MP4 and the WebM in one pass. The videos
+draw no countdown: the player page's hold timer is the one clock, so the two
+can never disagree. A step is on screen for:
 
 * a transition step (``hold_seconds == 0``): a reading time that grows with the
-  length of the text (``transition_seconds``), with a small "Next in N" countdown;
-* a hold step: ``SETTLE_SECONDS`` to get into position, then the hold itself with
-  a large "Hold N" countdown.
+  length of the text (``transition_seconds``);
+* a hold step: ``SETTLE_SECONDS`` to get into position ("Get into position"),
+  then the hold itself ("Hold and breathe").
 
 ``make_demo_stretches`` (the management command) calls ``generate_all``; the
-output is committed in ``demo/media/`` so the demo works without ffmpeg.
+output is committed in ``demo/media/`` so the demo works without ffmpeg or Pillow.
 """
 
 from __future__ import annotations
@@ -24,23 +28,25 @@ import math
 import shutil
 import subprocess
 import tempfile
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from demo import figure
+from stretches import media
+from stretches.models import StretchVideo
+
 DEMO_MEDIA_DIR = Path(__file__).resolve().parent / "media"
 CATALOG_FILENAME = "catalog.json"
 
-REGIONS = ("hip_flexors", "lumbar", "both")
-INTENSITIES = ("gentle", "moderate")
+Region = StretchVideo.Region
+Intensity = StretchVideo.Intensity
 
 # Video format: small enough that the six files stay a few MB in the repository.
 WIDTH = 640
 HEIGHT = 360
 FPS = 15
-# Frames barely change, so keyframes are most of the bytes; one every 10 s still
-# seeks instantly (decoding at most 150 nearly empty frames).
+# One keyframe every 10 s still seeks instantly (decoding at most 150 frames of flat drawing).
 KEYFRAME_INTERVAL = 10 * FPS
 X264_CRF = 27
 VP9_CRF = 36
@@ -57,18 +63,24 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
 FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
-TEXT_COLOUR = "white"
-MUTED_COLOUR = "white@0.75"
-ACCENT_COLOUR = "0xF6D98B"
+TEXT_COLOUR = (255, 255, 255)
+MUTED_COLOUR = (214, 226, 228)
+ACCENT_COLOUR = (246, 217, 139)
 
 # Calm two-colour gradients, one per region.
 BACKGROUNDS = {
-    "hip_flexors": ("0x1D4A52", "0x2E6B68"),
-    "lumbar": ("0x1C3553", "0x2C5677"),
-    "both": ("0x2F2C55", "0x2A5571"),
+    Region.HIP_FLEXORS: ("0x1D4A52", "0x2E6B68"),
+    Region.LUMBAR: ("0x1C3553", "0x2C5677"),
+    Region.BOTH: ("0x2F2C55", "0x2A5571"),
 }
 
-REGION_LABELS = {"hip_flexors": "Hip flexors", "lumbar": "Lower back", "both": "Hips and lower back"}
+FIGURE_COLOURS = figure.Colours(near=(250, 250, 244), far=(150, 186, 196), floor=(120, 160, 170))
+
+# The frame in 640x360 units: the figure on the left, the words on the right.
+TEXT_LEFT = 352
+TEXT_RIGHT = 618
+TEXT_TOP = 14  # the step text starts here, under where a caption appears
+FIGURE_PANEL_WIDTH = 346
 
 CATALOG: list[dict] = [
     {
@@ -392,9 +404,14 @@ def _vtt_time(seconds: float) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
-# Captions sit at the top of the frame: there they cover the instruction they
-# repeat, while the hold countdown drawn lower down stays in sight.
-CUE_SETTINGS = "line:0"
+# A cue sits over the words it repeats: at the top of the right-hand column,
+# where the step text starts, so it never hides the figure. The player styles
+# cues at least as large as the drawn text, so a cue covers the words rather
+# than doubling them.
+CUE_SETTINGS = (
+    f"line:0 position:{round(100 * TEXT_LEFT / WIDTH)}%,line-left "
+    f"size:{round(100 * (WIDTH - TEXT_LEFT) / WIDTH) - 1}% align:start"
+)
 
 
 def render_vtt(segments: list[Segment]) -> str:
@@ -408,7 +425,7 @@ def render_vtt(segments: list[Segment]) -> str:
     return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------- ffmpeg
+# --------------------------------------------------------------------------- drawing
 
 
 class FFmpegMissing(RuntimeError):
@@ -426,111 +443,45 @@ def _run(cmd: list[str], cwd: Path | None = None) -> str:
     return result.stdout
 
 
-def probe(path: Path) -> dict:
-    """Codec, size and duration of the first video stream, read by ffprobe."""
-    out = _run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-select_streams",
-            "v:0",
-            "-show_entries",
-            "stream=codec_name,width,height,pix_fmt:format=duration",
-            "-of",
-            "json",
-            str(path),
-        ]
-    )
-    data = json.loads(out)
-    stream = data["streams"][0]
-    return {
-        "codec": stream["codec_name"],
-        "width": stream["width"],
-        "height": stream["height"],
-        "pix_fmt": stream.get("pix_fmt"),
-        "duration": float(data["format"]["duration"]),
-    }
+def _pillow():
+    try:
+        from PIL import Image, ImageDraw, ImageFont
+    except ImportError:  # a runtime-only install (make run) has no Pillow: it is a development tool
+        raise FFmpegMissing(
+            "Pillow draws the demo frames; install the development set: pip install -r requirements-dev.txt"
+        ) from None
+    return Image, ImageDraw, ImageFont
 
 
-def _font_option(bold: bool) -> str:
+def _font(size: float, bold: bool = False):
+    _, _, ImageFont = _pillow()
     path = FONT_BOLD if bold else FONT_REGULAR
     if path.exists():
-        return f"fontfile={_escape_value(str(path))}"
-    return "font='DejaVu Sans" + (":style=Bold'" if bold else "'")
+        return ImageFont.truetype(str(path), max(6, round(size)))
+    return ImageFont.load_default(max(6, round(size)))
 
 
-def _escape_value(value: str) -> str:
-    """Quote a filter option value for both the option and the graph parser."""
-    # Inside '...' nothing is special except the quote itself.
-    return "'" + value.replace("'", "'\\''") + "'"
+def _wrap(text: str, font, max_width: float) -> list[str]:
+    """Greedy word wrap to ``max_width`` pixels, then narrowed while the line count holds (no lone last word)."""
 
+    def fill(width):
+        lines, line = [], ""
+        for word in text.split():
+            candidate = f"{line} {word}".strip()
+            if line and font.getlength(candidate) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        return [*lines, line] if line else lines
 
-class _Graph:
-    """Collects drawtext filters; every text goes through a file, so quotes and
-    colons in instructions need no escaping."""
-
-    def __init__(self, workdir: Path, height: int):
-        self.workdir = workdir
-        self.filters: list[str] = []
-        self.scale = height / 360
-        self._n = 0
-
-    def _textfile(self, content: str) -> str:
-        self._n += 1
-        name = f"t{self._n:03d}.txt"
-        (self.workdir / name).write_text(content, encoding="utf-8")
-        return name
-
-    def text(
-        self,
-        content: str,
-        *,
-        size: float,
-        y: float,
-        start: float,
-        end: float,
-        x: str = "(w-text_w)/2",
-        bold: bool = False,
-        colour: str = TEXT_COLOUR,
-        expand: bool = False,
-    ) -> None:
-        name = self._textfile(content)
-        opts = [
-            _font_option(bold),
-            f"textfile={name}",
-            f"expansion={'normal' if expand else 'none'}",
-            f"fontsize={round(size * self.scale)}",
-            f"fontcolor={colour}",
-            "shadowcolor=black@0.35",
-            f"shadowx={max(1, round(self.scale))}",
-            f"shadowy={max(1, round(self.scale))}",
-            f"x={x}",
-            f"y={round(y * self.scale)}",
-            f"enable='gte(t,{start})*lt(t,{end})'",
-        ]
-        self.filters.append("drawtext=" + ":".join(opts))
-
-    def lines(self, lines: list[str], *, size: float, top: float, line_height: float, **kw) -> None:
-        for i, line in enumerate(lines):
-            self.text(line, size=size, y=top + i * line_height, **kw)
-
-
-def _wrap(text: str, size: float, max_width: float, bold: bool = False) -> list[str]:
-    """Wrap to fit ``max_width`` (in 360p pixels), with lines of even length.
-
-    DejaVu Sans averages about half an em per character in ordinary text; the
-    factor is on the safe side so lines never reach the frame edges. Narrowing
-    the width while the line count stays the same avoids a lone last word.
-    """
-    per_char = size * (0.6 if bold else 0.52)
-    width = max(10, int(max_width / per_char))
-    lines = textwrap.wrap(text, width=width, break_on_hyphens=False)
-    while width > 10:
-        narrower = textwrap.wrap(text, width=width - 1, break_on_hyphens=False)
+    lines = fill(max_width)
+    width = max_width
+    while width > max_width * 0.6:
+        narrower = fill(width - 8)
         if len(narrower) > len(lines):
             break
-        width, lines = width - 1, narrower
+        width, lines = width - 8, narrower
     return lines
 
 
@@ -541,129 +492,138 @@ def _duration_label(seconds: int) -> str:
     return f"{minutes} min {secs} s" if secs else f"{minutes} min"
 
 
-def _build_filters(entry: dict, segments: list[Segment], workdir: Path, width: int, height: int) -> list[str]:
-    g = _Graph(workdir, height)
-    total = timeline_seconds(segments)
-    usable = 360 * width / height - 2 * 40  # text area width in 360p units
-    steps = [s for s in segments if s.kind == "step"]
-
-    for seg in segments:
-        a, b = seg.start, seg.end
-        if seg.kind == "intro":
-            title = _wrap(entry["title"], 32, usable, bold=True)[:2]
-            title_top = 52 if len(title) == 1 else 34
-            g.lines(title, size=32, top=title_top, line_height=42, start=a, end=b, bold=True)
-            meta = (
-                f"{entry['intensity'].capitalize()}  ·  {REGION_LABELS[entry['region']]}"
-                f"  ·  about {_duration_label(total)}"
-            )
-            g.text(meta, size=18, y=124, start=a, end=b, colour=MUTED_COLOUR)
-            cautions = _wrap(entry["cautions"], 17, usable)[:4]
-            g.lines(cautions, size=17, top=172, line_height=24, start=a, end=b)
-            g.text(
-                f"Get ready  %{{eif:ceil({b}-t):d}}",
-                size=28,
-                y=290,
-                start=a,
-                end=b,
-                bold=True,
-                colour=ACCENT_COLOUR,
-                expand=True,
-            )
-        elif seg.kind == "outro":
-            g.text("Well done", size=40, y=118, start=a, end=b, bold=True)
-            g.lines(
-                _wrap("Notice how your back and hips feel now.", 22, usable),
-                size=22,
-                top=186,
-                line_height=30,
-                start=a,
-                end=b,
-                colour=MUTED_COLOUR,
-            )
-        else:
-            margin = round(24 * g.scale)
-            g.text(
-                f"Step {seg.step_number} of {len(steps)}",
-                size=16,
-                y=18,
-                x=str(margin),
-                start=a,
-                end=b,
-                colour=MUTED_COLOUR,
-            )
-            short_title = _wrap(entry["title"], 16, usable / 2)[0]
-            if short_title != entry["title"]:
-                short_title = short_title.rstrip(" ,") + "…"
-            g.text(short_title, size=16, y=18, x=f"w-text_w-{margin}", start=a, end=b, colour=MUTED_COLOUR)
-            lines = _wrap(seg.text, 24, usable)
-            line_height = 34
-            top = 140 - len(lines) * line_height / 2
-            g.lines(lines, size=24, top=top, line_height=line_height, start=a, end=b)
-            if seg.hold_seconds:
-                h = seg.hold_start
-                g.text(
-                    f"Get into position  %{{eif:ceil({h}-t):d}}",
-                    size=24,
-                    y=268,
-                    start=a,
-                    end=h,
-                    colour=MUTED_COLOUR,
-                    expand=True,
-                )
-                g.text(
-                    f"Hold %{{eif:ceil({b}-t):d}}",
-                    size=48,
-                    y=254,
-                    start=h,
-                    end=b,
-                    bold=True,
-                    colour=ACCENT_COLOUR,
-                    expand=True,
-                )
-            else:
-                is_last = seg.step_number == len(steps)
-                label = "Finishing in" if is_last else "Next step in"
-                g.text(
-                    f"{label}  %{{eif:ceil({b}-t):d}}",
-                    size=22,
-                    y=272,
-                    start=a,
-                    end=b,
-                    colour=MUTED_COLOUR,
-                    expand=True,
-                )
-    return g.filters
-
-
-def _render_background(path: Path, region: str, width: int, height: int) -> None:
-    """A single still frame: a soft diagonal gradient between the region's two colours."""
-    c0, c1 = (_rgb(c) for c in BACKGROUNDS[region])
-    mix = "(X/W+Y/H)/2"
-    channels = ":".join(f"{name}='{a}+({b}-{a})*{mix}'" for name, a, b in zip("rgb", c0, c1))
-    _run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            f"color=c=black:s={width}x{height}:d=1,format=rgb24,geq={channels}",
-            "-frames:v",
-            "1",
-            "-update",
-            "1",
-            str(path),
-        ]
-    )
-
-
 def _rgb(colour: str) -> tuple[int, int, int]:
     value = int(colour.removeprefix("0x"), 16)
     return (value >> 16) & 255, (value >> 8) & 255, value & 255
+
+
+class _Canvas:
+    """Draws the layers of one video at its size; every position is given in 640x360 units."""
+
+    def __init__(self, entry: dict, width: int, height: int, total: int):
+        self.Image, self.ImageDraw, _ = _pillow()
+        self.entry = entry
+        self.total = total
+        self.width, self.height = width, height
+        self.scale = height / 360
+        top, bottom = (_rgb(c) for c in BACKGROUNDS[entry["region"]])
+        gradient = self.Image.linear_gradient("L").resize((width, height))
+        self.background = self.Image.composite(
+            self.Image.new("RGB", (width, height), bottom),
+            self.Image.new("RGB", (width, height), top),
+            gradient,
+        )
+        self._layers: dict = {}
+
+    def _text_layer(self, blocks):
+        """A transparent layer with ``blocks``: (lines, size, top, line height, colour, bold)."""
+        layer = self.Image.new("RGBA", (self.width, self.height), (0, 0, 0, 0))
+        draw = self.ImageDraw.Draw(layer)
+        s = self.scale
+        for lines, size, top, line_height, colour, bold in blocks:
+            font = _font(size * s, bold)
+            for number, line in enumerate(lines):
+                y = (top + number * line_height) * s
+                draw.text((TEXT_LEFT * s + 1, y + 1), line, font=font, fill=(0, 0, 0, 90))
+                draw.text((TEXT_LEFT * s, y), line, font=font, fill=colour)
+        return layer
+
+    def words(self, segment: Segment, phase: str, step_count: int):
+        """The text of a segment in one phase ("settle", "hold" or "" ), made once and reused."""
+        key = (segment.kind, segment.start, phase)
+        if key not in self._layers:
+            self._layers[key] = self._text_layer(self._blocks(segment, phase, step_count))
+        return self._layers[key]
+
+    def _column(self, text, size, bold=False):
+        return _wrap(text, _font(size * self.scale, bold), (TEXT_RIGHT - TEXT_LEFT) * self.scale)
+
+    def _blocks(self, segment: Segment, phase: str, step_count: int):
+        entry = self.entry
+        if segment.kind == "intro":
+            title = self._column(entry["title"], 22, bold=True)[:3]
+            meta = (
+                f"{Intensity(entry['intensity']).label}  ·  {Region(entry['region']).label}"
+                f"  ·  about {_duration_label(self.total)}"
+            )
+            cautions_top = TEXT_TOP + 29 * len(title) + 34
+            cautions = self._column(entry["cautions"], 14)[:6]
+            return [
+                (title, 22, TEXT_TOP, 29, TEXT_COLOUR, True),
+                (self._column(meta, 13), 13, TEXT_TOP + 29 * len(title) + 6, 18, MUTED_COLOUR, False),
+                (cautions, 14, cautions_top, 20, TEXT_COLOUR, False),
+                (["Get ready"], 22, 300, 28, ACCENT_COLOUR, True),
+            ]
+        if segment.kind == "outro":
+            return [
+                (["Well done"], 30, TEXT_TOP, 38, TEXT_COLOUR, True),
+                (
+                    self._column("Notice how your back and hips feel now.", 18),
+                    18,
+                    TEXT_TOP + 48,
+                    25,
+                    MUTED_COLOUR,
+                    False,
+                ),
+            ]
+        lines = self._column(segment.text, 19)[:8]
+        blocks = [
+            # A shade softer than white: with captions on, any word peeking past a
+            # caption line reads as background.
+            (lines, 19, TEXT_TOP, 26, MUTED_COLOUR, False),
+            ([f"Step {segment.step_number} of {step_count}"], 14, 268, 20, MUTED_COLOUR, False),
+        ]
+        if phase == "settle":
+            blocks.append((["Get into position"], 18, 302, 24, MUTED_COLOUR, False))
+        elif phase == "hold":
+            blocks.append((["Hold and breathe"], 22, 298, 28, ACCENT_COLOUR, True))
+        return blocks
+
+    def frame(self, joints, words):
+        """One RGB frame: background, the words, and the figure drawn at twice the size then reduced (smooth edges)."""
+        frame = self.background.copy()
+        frame.paste(words, (0, 0), words)
+        panel_width = round(FIGURE_PANEL_WIDTH * self.scale)
+        big = self.Image.new("RGBA", (panel_width * 2, self.height * 2), (0, 0, 0, 0))
+        figure.draw(self.ImageDraw.Draw(big), joints, FIGURE_COLOURS, self.scale * 2)
+        small = big.resize((panel_width, self.height), self.Image.LANCZOS)
+        frame.paste(small, (0, 0), small)
+        return frame
+
+
+def figure_at(seconds: float, segments: list[Segment], intro_pose, step_poses):
+    """The figure's joints ``seconds`` into the video: moving into each step's pose, then breathing in it."""
+    previous = intro_pose
+    for segment in segments:
+        if segment.kind == "step":
+            target = step_poses[segment.step_number - 1]
+            if seconds < segment.end:
+                into = seconds - segment.start
+                if into < figure.MOVE_SECONDS:
+                    return figure.blend(previous, target, into / figure.MOVE_SECONDS)
+                return figure.breathing(target, seconds)
+            previous = target
+        elif seconds < segment.end:
+            return figure.breathing(previous, seconds)
+    return figure.breathing(previous, seconds)
+
+
+def phase_at(seconds: float, segment: Segment) -> str:
+    if segment.kind != "step" or not segment.hold_seconds:
+        return ""
+    return "hold" if seconds >= segment.hold_start else "settle"
+
+
+def render_frames(entry: dict, segments: list[Segment], width: int, height: int, fps: int):
+    """Every frame of the video, in order, as a Pillow image."""
+    canvas = _Canvas(entry, width, height, timeline_seconds(segments))
+    steps = [s for s in segments if s.kind == "step"]
+    intro_pose, step_poses = figure.poses_for(entry["slug"], len(steps))
+    for number in range(canvas.total * fps):
+        seconds = number / fps
+        segment = next(s for s in segments if s.start <= seconds < s.end)
+        words = canvas.words(segment, phase_at(seconds, segment), len(steps))
+        yield canvas.frame(figure_at(seconds, segments, intro_pose, step_poses), words)
 
 
 def render_video(
@@ -677,119 +637,106 @@ def render_video(
     fps: int = FPS,
     threads: int = 2,
 ) -> None:
-    """Draw the timeline on a calm background; encode H.264 MP4 and VP9 WebM in one pass."""
+    """Draw the timeline frame by frame and encode H.264 MP4 and VP9 WebM in one ffmpeg pass."""
     total = timeline_seconds(segments)
-    with tempfile.TemporaryDirectory(prefix="vida-stretch-") as tmp:
-        work = Path(tmp)
-        _render_background(work / "bg.png", entry["region"], width, height)
-        bar_h = max(2, round(4 * height / 360))
-        chain = [
-            f"[0:v]format=yuv420p,drawbox=x=0:y=ih-{bar_h}:w=iw:h={bar_h}:color=white@0.15:t=fill[base]",
-            f"color=c={ACCENT_COLOUR}:s={width}x{bar_h}:r={fps}:d={total}[bar]",
-            # The progress bar slides in from the left over the whole video.
-            f"[base][bar]overlay=x='-w+w*t/{total}':y=H-h:eof_action=pass[withbar]",
-            "[withbar]"
-            + ",".join(_build_filters(entry, segments, work, width, height))
-            + ",format=yuv420p,split=2[vmp4][vwebm]",
-        ]
-        cmd = [
-            "ffmpeg",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-filter_complex_threads",
-            "1",
-            "-loop",
-            "1",
-            "-framerate",
-            str(fps),
-            "-t",
-            str(total),
-            "-i",
-            "bg.png",
-            "-filter_complex",
-            ";".join(chain),
-            "-map_metadata",
-            "-1",
-            # H.264 MP4
-            "-map",
-            "[vmp4]",
-            "-t",
-            str(total),
-            "-an",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-tune",
-            "stillimage",
-            "-crf",
-            str(X264_CRF),
-            "-pix_fmt",
-            "yuv420p",
-            "-g",
-            str(KEYFRAME_INTERVAL),
-            "-threads",
-            str(threads),
-            "-movflags",
-            "+faststart",
-            str(mp4_path),
-            # VP9 WebM
-            "-map",
-            "[vwebm]",
-            "-t",
-            str(total),
-            "-an",
-            "-c:v",
-            "libvpx-vp9",
-            "-deadline",
-            "realtime",
-            "-cpu-used",
-            "8",
-            "-row-mt",
-            "1",
-            "-crf",
-            str(VP9_CRF),
-            "-b:v",
-            "0",
-            "-pix_fmt",
-            "yuv420p",
-            "-g",
-            str(KEYFRAME_INTERVAL),
-            "-threads",
-            str(threads),
-            str(webm_path),
-        ]
-        _run(cmd, cwd=work)
+    cmd = [
+        "ffmpeg",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-s",
+        f"{width}x{height}",
+        "-framerate",
+        str(fps),
+        "-i",
+        "pipe:0",
+        "-filter_complex",
+        "[0:v]format=yuv420p,split=2[vmp4][vwebm]",
+        "-map_metadata",
+        "-1",
+        # H.264 MP4
+        "-map",
+        "[vmp4]",
+        "-t",
+        str(total),
+        "-an",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-tune",
+        "animation",
+        "-crf",
+        str(X264_CRF),
+        "-pix_fmt",
+        "yuv420p",
+        "-g",
+        str(KEYFRAME_INTERVAL),
+        "-threads",
+        str(threads),
+        "-movflags",
+        "+faststart",
+        str(mp4_path),
+        # VP9 WebM
+        "-map",
+        "[vwebm]",
+        "-t",
+        str(total),
+        "-an",
+        "-c:v",
+        "libvpx-vp9",
+        "-deadline",
+        "realtime",
+        "-cpu-used",
+        "8",
+        "-row-mt",
+        "1",
+        "-crf",
+        str(VP9_CRF),
+        "-b:v",
+        "0",
+        "-pix_fmt",
+        "yuv420p",
+        "-g",
+        str(KEYFRAME_INTERVAL),
+        "-threads",
+        str(threads),
+        str(webm_path),
+    ]
+    # ffmpeg's messages go to a file, so a full pipe can never stall it while frames are written.
+    with tempfile.TemporaryFile() as errors:
+        encoder = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
+        try:
+            for frame in render_frames(entry, segments, width, height, fps):
+                encoder.stdin.write(frame.tobytes())
+        except BrokenPipeError:
+            pass  # ffmpeg stopped early; its exit status and messages say why
+        finally:
+            encoder.stdin.close()
+            returncode = encoder.wait()
+        if returncode != 0:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace").strip()[-2000:]
+            raise RuntimeError(f"ffmpeg failed ({returncode}): {message}")
 
 
 def render_poster(video_path: Path, poster_path: Path, at_seconds: float) -> None:
-    _run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-ss",
-            f"{at_seconds:.3f}",
-            "-i",
-            str(video_path),
-            "-frames:v",
-            "1",
-            "-q:v",
-            "3",
-            "-update",
-            "1",
-            str(poster_path),
-        ]
-    )
+    """The poster is a frame of the finished MP4, as an upload's would be (stretches.media.make_poster)."""
+    poster_path.write_bytes(media.make_poster(video_path, at_seconds))
 
 
 def poster_time(segments: list[Segment]) -> float:
-    """The intro frame: title, what the stretch is for and its cautions."""
-    return min(1.0, segments[0].end / 2)
+    """The middle of the first hold: the figure in the stretch, beside what to do."""
+    holds = [s for s in segments if s.kind == "step" and s.hold_seconds]
+    if not holds:
+        return min(1.0, segments[0].end / 2)
+    first = holds[0]
+    return first.hold_start + first.hold_seconds / 2
 
 
 # --------------------------------------------------------------------------- generation
@@ -837,7 +784,8 @@ def generate_stretch(
         "region": entry["region"],
         "intensity": entry["intensity"],
         "cautions": entry["cautions"],
-        "duration_seconds": round(probe(mp4)["duration"], 3),
+        # Read by the product's own probe, the one staff uploads go through.
+        "duration_seconds": round(media.probe(mp4).duration, 3),
         "steps": [{"text": s["text"], "hold_seconds": int(s["hold_seconds"])} for s in entry["steps"]],
         "files": files,
     }

@@ -15,19 +15,32 @@ class ScreeningResponseQuerySet(PatientRecordQuerySet):
         """The patient's most recent response, or None (uses ``screening_patient_recent``)."""
         return self.for_patient(patient).order_by("-created_at").first()
 
-    def unsettled(self):
-        """Red-flag responses that nothing has settled yet: at most one per patient.
+    def unreviewed(self):
+        """Red flags on a patient's latest response that no clinician has reviewed: at most one per patient.
 
-        A red flag is settled by a clinician's review or by any later response:
-        a later clear screening settles it, and a later red flag takes its place
-        as the one that needs settling. One SQL filter, so a list of many
-        patients can flag them with ``Exists(...unsettled().filter(patient=OuterRef("pk")))``.
+        This is the clinician list's ``red_flag``. Any later response replaces the
+        one before it: a later clear screening settles the flag, and a later red
+        flag takes its place as the one to review. A patient's report that a
+        doctor has checked an urgent flag does not settle it here (the list shows
+        "patient reports checked on DATE" until a clinician reviews it).
+        One SQL filter, so a list of many patients can flag them with
+        ``Exists(...unreviewed().filter(patient=OuterRef("pk")))``.
         """
         later = ScreeningResponse.objects.filter(
             patient=OuterRef("patient"), created_at__gt=OuterRef("created_at")
         )
         red_flags = self.exclude(urgency=ScreeningResponse.Urgency.NONE)
         return red_flags.filter(reviewed_at__isnull=True).exclude(Exists(later))
+
+    def unsettled(self):
+        """Red flags that pause stretch suggestions: at most one per patient.
+
+        An unreviewed red flag (see ``unreviewed``) pauses, unless the patient has
+        recorded that a doctor checked it, which only urgent flags allow. So a
+        pause lifts by a clinician's review, a later clear screening, or, for an
+        urgent flag, a doctor's check. The same single SQL filter as ``unreviewed``.
+        """
+        return self.unreviewed().filter(doctor_checked_on__isnull=True)
 
 
 class HipComponent(models.TextChoices):
@@ -42,6 +55,14 @@ class Urgency(models.TextChoices):
     NONE = questionnaire.NO_URGENCY, "None"
 
 
+class PauseLift(models.TextChoices):
+    """How the pause that a red flag put on stretch suggestions was lifted."""
+
+    CLINICIAN_REVIEW = "clinician_review", "A clinician reviewed it"
+    DOCTOR_CHECKED = "doctor_checked", "The patient reported a doctor had checked it"
+    CLEAR_SCREENING = "clear_screening", "A later screening was clear"
+
+
 class ScreeningResponse(models.Model):
     """One completed screening: the answers as given and the result computed from them.
 
@@ -53,6 +74,7 @@ class ScreeningResponse(models.Model):
     HipComponent = HipComponent
     LeadingRegion = LeadingRegion
     Urgency = Urgency
+    PauseLift = PauseLift
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="screenings")
@@ -72,6 +94,18 @@ class ScreeningResponse(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The patient's own report that a doctor has checked an urgent red flag
+    # (POST screening/doctor-checked/): the day of the check, in their calendar.
+    # It lifts the pause but is not a clinician's review.
+    doctor_checked_on = models.DateField(null=True, blank=True)
+    # The record of the pause lifting, written once by whichever of
+    # screening.actions' lifts came first: who, how and when. The rule itself
+    # (ScreeningResponseQuerySet.unsettled) reads the facts above.
+    pause_lifted_at = models.DateTimeField(null=True, blank=True)
+    pause_lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    pause_lifted_how = models.CharField(max_length=16, choices=PauseLift.choices, blank=True)
 
     objects = ScreeningResponseQuerySet.as_manager()
 
@@ -111,6 +145,27 @@ class ScreeningResponse(models.Model):
                 condition=models.Q(reviewed_at__isnull=True) | ~models.Q(urgency=Urgency.NONE),
                 name="screening_review_only_red_flags",
             ),
+            # Only an urgent flag can be lifted by a doctor's check; an emergency
+            # one waits for a clinician or a clear screening.
+            models.CheckConstraint(
+                condition=models.Q(doctor_checked_on__isnull=True) | models.Q(urgency=Urgency.URGENT),
+                name="screening_doctor_checked_only_urgent",
+            ),
+            # A pause lifted says how, and only a red flag had a pause to lift.
+            models.CheckConstraint(
+                condition=models.Q(pause_lifted_at__isnull=True, pause_lifted_how="")
+                | (
+                    models.Q(pause_lifted_at__isnull=False, pause_lifted_how__in=PauseLift.values)
+                    & ~models.Q(urgency=Urgency.NONE)
+                ),
+                name="screening_pause_lifted_how_valid",
+            ),
+            # A doctor's check always lifts the pause (it is refused otherwise).
+            models.CheckConstraint(
+                condition=models.Q(doctor_checked_on__isnull=True)
+                | models.Q(pause_lifted_how=PauseLift.DOCTOR_CHECKED),
+                name="screening_doctor_checked_lifts_pause",
+            ),
         ]
 
     def __str__(self):
@@ -123,6 +178,16 @@ class ScreeningResponse(models.Model):
     @property
     def has_red_flag(self):
         return self.urgency != self.Urgency.NONE
+
+    @property
+    def screened_on(self):
+        """The local date of the screening in the patient's own calendar."""
+        return timezone.localtime(self.created_at, self.patient.zone).date()
+
+    @property
+    def hip_verdict(self):
+        """The hip component in plain words: "your hips are likely part of this"."""
+        return scoring.VERDICT_WORDS[self.hip_component]
 
     @property
     def guidance(self):

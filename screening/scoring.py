@@ -71,6 +71,13 @@ WHERE_TO_CHECK = {
 
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
 
+# The verdict as the patient reads it: plain words, not "a hip component".
+VERDICT_WORDS = {
+    LIKELY: "your hips are likely part of this",
+    POSSIBLE: "your hips may be part of this",
+    UNLIKELY: "your hips are probably not the main part of this",
+}
+
 LEADING_REGION_SENTENCES = {
     "hip": (
         "Your hip or front of thigh usually flares first, which points towards the hips as a place to start."
@@ -120,7 +127,7 @@ def number_word(n):
 
 
 def component_sentence(hip_pattern_score, out_of, hip_component):
-    """ "Two of the three hip patterns are present, so a hip component is likely." and its kin."""
+    """ "Two of the three hip patterns are present, so your hips are likely part of this." and its kin."""
     patterns = f"the {number_word(out_of)} hip patterns"
     if hip_pattern_score == 0:
         opening = f"None of {patterns} is present"
@@ -130,7 +137,7 @@ def component_sentence(hip_pattern_score, out_of, hip_component):
         opening = f"One of {patterns} is present"
     else:
         opening = f"{number_word(hip_pattern_score).capitalize()} of {patterns} are present"
-    return f"{opening}, so a hip component is {hip_component}."
+    return f"{opening}, so {VERDICT_WORDS[hip_component]}."
 
 
 def red_flag_sentence(question):

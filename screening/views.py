@@ -1,8 +1,10 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from screening import actions
-from screening.api.serializers import AnswersSerializer
+from screening.api.serializers import AnswersSerializer, DoctorCheckedSerializer
 from screening.models import ScreeningResponse
 from screening.questionnaire import BOOLEAN, CURRENT
 from screening.scoring import NOT_AN_EMERGENCY_SERVICE
@@ -33,11 +35,11 @@ def answers_from_form(post, questionnaire):
 def form_errors(serializer_errors):
     """``{question id or field: first message}`` from the API serializer's nested errors."""
     errors = {}
-    for field, messages in serializer_errors.items():
-        if field == "answers" and isinstance(messages, dict):
-            errors.update({qid: str(qid_messages[0]) for qid, qid_messages in messages.items()})
+    for field, field_errors in serializer_errors.items():
+        if field == "answers" and isinstance(field_errors, dict):
+            errors.update({qid: str(qid_messages[0]) for qid, qid_messages in field_errors.items()})
         else:
-            errors[field] = str(messages[0])
+            errors[field] = str(field_errors[0])
     return errors
 
 
@@ -98,16 +100,44 @@ def screening(request):
 
 
 @patient_required
+@require_http_methods(["GET", "POST"])
 def result(request, response_id):
+    """A screening's result; for an urgent flag that pauses stretches, also the doctor-checked form.
+
+    The form posts ``checked_on`` here, to the same action as
+    POST /api/v1/screening/doctor-checked/, for the response this page shows.
+    """
     patient = request.user
-    response = get_object_or_404(ScreeningResponse.objects.for_patient(patient), pk=response_id)
+    mine = ScreeningResponse.objects.for_patient(patient).select_related("patient")
+    response = get_object_or_404(mine, pk=response_id)
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = {"checked_on": request.POST.get("checked_on", "")}
+        form = DoctorCheckedSerializer(data=values)
+        try:
+            if not form.is_valid():
+                raise ValidationError({"checked_on": [str(form.errors["checked_on"][0])]})
+            actions.record_doctor_checked(patient, form.validated_data["checked_on"], response_id=response.pk)
+        except ValidationError as error:
+            errors = {field: found[0] for field, found in error.message_dict.items()}
+        else:
+            messages.success(
+                request, "Recorded: a doctor has checked these answers. Stretch suggestions are back on."
+            )
+            return redirect("screening-result", response_id=response.pk)
     unsettled = unsettled_red_flag(patient)
+    pausing = unsettled is not None and unsettled.pk == response.pk
     context = {
         "response": response,
         "guidance": response.guidance,
         "findings": response.red_flag_findings(),
         # An older red flag may have been settled since; say so rather than "paused".
-        "pausing": unsettled is not None and unsettled.pk == response.pk,
+        "pausing": pausing,
+        "can_record_doctor_check": pausing and response.urgency == ScreeningResponse.Urgency.URGENT,
+        "screened_on": response.screened_on,
+        "local_today": patient.local_today(),
+        "values": values,
+        "errors": errors,
         "not_an_emergency_service": NOT_AN_EMERGENCY_SERVICE,
     }
-    return render(request, "screening/result.html", context)
+    return render(request, "screening/result.html", context, status=400 if errors else 200)

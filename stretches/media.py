@@ -32,6 +32,7 @@ class Probe:
     audio_codecs: tuple = field(default=())
     width: int | None = None
     height: int | None = None
+    pixel_format: str | None = None  # of the first video stream, e.g. "yuv420p" (what browsers play)
 
 
 def _run(args, timeout, what):
@@ -91,6 +92,7 @@ def probe(path):
         audio_codecs=tuple(s.get("codec_name", "") for s in audios),
         width=first.get("width"),
         height=first.get("height"),
+        pixel_format=first.get("pix_fmt"),
     )
 
 

@@ -2,7 +2,9 @@
 
 DESIGN.md, "Recommendation for today":
 
-- ``paused`` while a red flag is unsettled: no videos, see a clinician first;
+- ``paused`` while a red flag pauses stretches (``screening.status``): no videos;
+- ``screen_first`` before the first screening: no videos, because no stretch is
+  suggested before the safety questions have been answered;
 - ``hip`` when the back is reactive (back pain 7 or more): gentle hip-flexor
   stretches only, because hip work still moves things forward on such days;
 - ``hip_and_lumbar`` when the latest screening says the hips are likely or
@@ -27,9 +29,11 @@ RECOMMENDED_COUNT = 2
 RELIEF_ROTATION = 3
 
 PAUSED = "paused"
+SCREEN_FIRST = "screen_first"
 HIP = "hip"
 HIP_AND_LUMBAR = "hip_and_lumbar"
 BALANCED = "balanced"
+FOCUSES = [SCREEN_FIRST, PAUSED, HIP, HIP_AND_LUMBAR, BALANCED]
 
 Region = StretchVideo.Region
 HIP_REGIONS = {Region.HIP_FLEXORS, Region.BOTH}
@@ -62,12 +66,19 @@ def choose_focus(*, paused=False, back_pain=None, hip_pain=None, from_today=True
 
     ``back_pain`` and ``hip_pain`` come from today's check-in (``from_today``)
     or else the last one, None if there has never been one. ``hip_component``
-    is the latest screening's ``likely``/``possible``/``unlikely``, or None.
+    is the latest screening's ``likely``/``possible``/``unlikely``, or None
+    when the patient has not taken the screening yet.
     """
     if paused:
         return PAUSED, (
-            "Stretch suggestions are paused because one of your screening answers needs checking "
-            "by a doctor first. They come back once a clinician has reviewed it or a new screening is clear."
+            "Stretch suggestions are paused because some of your screening answers need checking first. "
+            "They come back once a clinician has reviewed them or a later screening is clear, or, for "
+            "answers that need a doctor today, once you record that a doctor has checked them."
+        )
+    if hip_component is None:
+        return SCREEN_FIRST, (
+            "Answer a few safety questions before your first stretch: they look for the rare signs that "
+            "need a doctor rather than stretches, and take about two minutes."
         )
     when = "today" if from_today else "at your last check-in"
     if back_pain is not None and back_pain >= REACTIVE_BACK_PAIN:
@@ -129,8 +140,8 @@ def pick_videos(focus, candidates, day):
 def today_recommendation(patient):
     """``{"focus", "reason", "videos"}`` for the patient's local today.
 
-    ``videos`` is a list of StretchVideo, empty while paused or while the
-    library has nothing that fits.
+    ``videos`` is a list of StretchVideo, empty before the first screening,
+    while paused, or while the library has nothing that fits.
     """
     if screening_status.stretches_paused(patient):
         focus, reason = choose_focus(paused=True)
@@ -144,5 +155,7 @@ def today_recommendation(patient):
         from_today=last is not None and last.date == today,
         hip_component=screening_status.latest_hip_component(patient),
     )
+    if focus == SCREEN_FIRST:
+        return {"focus": focus, "reason": reason, "videos": []}
     candidates = list(StretchVideo.objects.published().with_relief_for(patient))
     return {"focus": focus, "reason": reason, "videos": pick_videos(focus, candidates, today)}

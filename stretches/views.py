@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 from rest_framework.exceptions import AuthenticationFailed
 
+from screening.status import red_flag_banner
 from stretches import actions, recommend, serving
 from stretches.access import current_session, session_for, video_for
 from stretches.api.serializers import PAIN_FIELDS, SessionProgressSerializer, VideoFilterSerializer
@@ -82,6 +83,8 @@ def library(request):
         "lengths": length_options(values.get("max_seconds")),
         "filtered": bool(values),
         "relief": relief_rows(patient),
+        # The library stays open during a pause, but leads with the pause notice.
+        "red_flag": red_flag_banner(patient),
     }
     return render(request, "stretches/library.html", context, status=400 if errors else 200)
 
@@ -137,6 +140,7 @@ def player(request, slug):
         "summary": error_summary(errors, LABELS),
         "scales": {name: scale_options(current.get(name)) for name in PAIN_FIELDS},
         "relief": relief_rows(patient),
+        "red_flag": red_flag_banner(patient),
     }
     return render(request, "stretches/player.html", context, status=400 if errors else 200)
 

@@ -475,3 +475,15 @@ def test_deleting_my_account_needs_my_password_and_leaves_no_row(
 
 def test_a_clinician_cannot_delete_their_account_through_the_api(clinician_api):
     assert clinician_api.delete("/api/v1/me/", {"password": TEST_PASSWORD}, format="json").status_code == 403
+
+
+def test_a_doctor_checked_red_flag_stays_on_the_list_marked_until_reviewed(clinician_api, linked, patient):
+    screening_actions.record_screening(patient, "hip-pattern-v1", answers(cancer_history=True))
+    day = patient.local_today()
+    screening_actions.record_doctor_checked(patient, day)
+    assert not screening_status.stretches_paused(patient)
+    row = clinician_api.get("/api/v1/clinician/patients/").json()["results"][0]
+    assert row["flags"][0] == "red_flag" and row["red_flag_checked_on"] == day.isoformat()
+    assert clinician_api.post(patient_url(patient, "review/")).status_code == 200
+    row = clinician_api.get("/api/v1/clinician/patients/").json()["results"][0]
+    assert "red_flag" not in row["flags"] and row["red_flag_checked_on"] is None

@@ -172,3 +172,12 @@ def test_deleting_my_account_in_settings(me, patient):
     assert response.status_code == 302
     assert not CheckIn.objects.exists()
     assert me.get("/today/").status_code == 302  # signed out
+
+
+def test_the_list_says_when_a_patient_reports_a_doctor_checked_the_flag(doctor, clinician, patient):
+    link(clinician, patient)
+    screening_actions.record_screening(patient, "hip-pattern-v1", answers(weight_loss=True))
+    screening_actions.record_doctor_checked(patient, patient.local_today())
+    html = doctor.get("/clinic/").content.decode()
+    assert f"Patient reports checked on {patient.local_today():%-d %b %Y}" in html
+    assert ">red flag</li>" in html

@@ -33,8 +33,18 @@ def test_patient_pages_do_not_exist_for_clinicians(client, clinician, path):
     assert client.get(path).status_code == 404
 
 
+def test_home_says_what_vida_is_to_visitors(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    assert "hip" in main and "lower back" in main
+    assert "Who it is for" in main and "Who it is not for" in main
+    assert "Vida is not an emergency service" in main
+    assert 'href="/accounts/signup/"' in main and 'href="/accounts/login/"' in main
+
+
 def test_home_redirects_by_role(client, patient, clinician):
-    assert client.get("/")["Location"] == "/accounts/login/"
     client.force_login(patient)
     assert client.get("/")["Location"] == "/today/"
 

@@ -10,6 +10,8 @@ from accounts.models import User
 from checkins.models import CheckIn
 from demo.accounts import DEMO_CLINICIAN, DEMO_PATIENT
 from demo.checkins import DEMO_DAYS, demo_series
+from screening.models import ScreeningResponse
+from stretches.recommend import today_recommendation
 
 
 def changes(values):
@@ -45,3 +47,17 @@ def test_seed_demo_makes_the_accounts_and_60_days_ending_today_and_can_run_again
     days = CheckIn.objects.filter(patient=patient)
     assert days.count() == DEMO_DAYS
     assert days.order_by("-date").first().date == patient.local_today()
+
+
+@pytest.mark.django_db
+def test_the_demo_patient_has_a_clear_screening_so_today_suggests_stretches(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo")
+    call_command("seed_demo")
+    patient = User.objects.get(username=DEMO_PATIENT["username"])
+    (screening,) = ScreeningResponse.objects.filter(patient=patient)
+    assert (screening.urgency, screening.hip_component, screening.leading_region) == ("none", "likely", "hip")
+    assert screening.created_at.astimezone(patient.zone).date() < patient.local_today()
+    recommendation = today_recommendation(patient)
+    assert recommendation["focus"] not in ("screen_first", "paused")
+    assert recommendation["videos"]

@@ -7,9 +7,17 @@ import re
 
 import pytest
 
+from demo import figure
 from demo import video as demo_media
+from stretches.captions import parse_webvtt
+from stretches.media import probe
+from stretches.models import StretchVideo
 
-CUE_TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3}) line:0$")
+CUE_TIME = re.compile(
+    r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3}) "
+    + re.escape(demo_media.CUE_SETTINGS)
+    + "$"
+)
 
 needs_ffmpeg = pytest.mark.skipif(
     not demo_media.ffmpeg_available(), reason="ffmpeg/ffprobe are not installed (Debian package `ffmpeg`)"
@@ -57,8 +65,8 @@ def test_committed_catalog_is_consistent():
             "steps",
             "files",
         ]
-        assert record["region"] in ("hip_flexors", "lumbar", "both")
-        assert record["intensity"] in ("gentle", "moderate")
+        assert record["region"] in StretchVideo.Region.values
+        assert record["intensity"] in StretchVideo.Intensity.values
         assert record["title"] and record["description"] and record["cautions"]
         assert isinstance(record["duration_seconds"], float)
         assert 45 <= record["duration_seconds"] <= 120, slug
@@ -85,6 +93,7 @@ def test_committed_catalog_is_consistent():
             assert path.is_file() and path.stat().st_size > 0, name
 
         captions = demo_media.DEMO_MEDIA_DIR / record["files"]["captions"]
+        assert parse_webvtt(captions.read_bytes())  # what a staff upload must pass
         cues = parse_vtt(captions.read_text(encoding="utf-8"))
         cue_texts = [text for _, _, text in cues]
         for step in record["steps"]:
@@ -103,12 +112,12 @@ def test_committed_media_stays_small():
 @needs_ffmpeg
 def test_committed_videos_have_the_right_codecs():
     for record in load_committed():
-        mp4 = demo_media.probe(demo_media.DEMO_MEDIA_DIR / record["files"]["mp4"])
-        webm = demo_media.probe(demo_media.DEMO_MEDIA_DIR / record["files"]["webm"])
-        assert (mp4["codec"], mp4["pix_fmt"]) == ("h264", "yuv420p")
-        assert webm["codec"] == "vp9"
-        assert mp4["duration"] == pytest.approx(record["duration_seconds"], abs=0.01)
-        assert webm["duration"] == pytest.approx(record["duration_seconds"], abs=0.5)
+        mp4 = probe(demo_media.DEMO_MEDIA_DIR / record["files"]["mp4"])
+        webm = probe(demo_media.DEMO_MEDIA_DIR / record["files"]["webm"])
+        assert (mp4.video_codecs, mp4.pixel_format) == (("h264",), "yuv420p")
+        assert webm.video_codecs == ("vp9",)
+        assert mp4.duration == pytest.approx(record["duration_seconds"], abs=0.01)
+        assert webm.duration == pytest.approx(record["duration_seconds"], abs=0.5)
 
 
 SHORT_ENTRY = {
@@ -149,14 +158,14 @@ def test_generating_one_stretch(tmp_path):
     )
     assert demo_media.timeline_seconds(segments) == expected
 
-    mp4 = demo_media.probe(tmp_path / "test-stretch.mp4")
-    webm = demo_media.probe(tmp_path / "test-stretch.webm")
-    assert (mp4["codec"], mp4["pix_fmt"], mp4["width"], mp4["height"]) == ("h264", "yuv420p", 320, 180)
-    assert webm["codec"] == "vp9"
-    assert abs(mp4["duration"] - expected) <= 0.5
-    assert abs(webm["duration"] - expected) <= 0.5
-    assert record["duration_seconds"] == pytest.approx(mp4["duration"], abs=0.001)
-    assert demo_media.probe(tmp_path / "test-stretch.jpg")["codec"] == "mjpeg"
+    mp4 = probe(tmp_path / "test-stretch.mp4")
+    webm = probe(tmp_path / "test-stretch.webm")
+    assert (mp4.video_codecs, mp4.pixel_format, mp4.width, mp4.height) == (("h264",), "yuv420p", 320, 180)
+    assert webm.video_codecs == ("vp9",)
+    assert abs(mp4.duration - expected) <= 0.5
+    assert abs(webm.duration - expected) <= 0.5
+    assert record["duration_seconds"] == pytest.approx(mp4.duration, abs=0.001)
+    assert probe(tmp_path / "test-stretch.jpg").video_codecs == ("mjpeg",)
 
     # +faststart: the index (moov) comes before the media data (mdat).
     head = (tmp_path / "test-stretch.mp4").read_bytes()
@@ -185,3 +194,50 @@ def test_timeline_rules():
     assert segments[2].hold_start == segments[2].end - 20
     long_text = " ".join(["word"] * 200)
     assert demo_media.transition_seconds(long_text) == demo_media.MAX_TRANSITION_SECONDS
+
+
+def test_every_demo_stretch_has_a_pose_for_each_step_and_moves():
+    for entry in demo_media.CATALOG:
+        intro, poses = figure.poses_for(entry["slug"], len(entry["steps"]))
+        assert len(poses) == len(entry["steps"])
+        # A figure, not slides: the poses change over the stretch.
+        distinct = {tuple(sorted(pose.items())) for pose in [intro, *poses]}
+        assert len(distinct) >= 2, entry["slug"]
+
+
+def test_the_figure_moves_into_each_pose_then_holds_it_breathing():
+    entry = demo_media.CATALOG[0]
+    segments = demo_media.build_timeline(entry)
+    intro, poses = figure.poses_for(entry["slug"], len(entry["steps"]))
+    step = next(s for s in segments if s.kind == "step" and s.hold_seconds)
+    before = poses[step.step_number - 2]
+    target = poses[step.step_number - 1]
+
+    start = demo_media.figure_at(step.start, segments, intro, poses)
+    moving = demo_media.figure_at(step.start + figure.MOVE_SECONDS / 2, segments, intro, poses)
+    holding = demo_media.figure_at(step.hold_start + 1, segments, intro, poses)
+
+    assert start["hip"] == pytest.approx(before["hip"])
+    assert moving["hip"] != pytest.approx(before["hip"]) and moving["hip"] != pytest.approx(target["hip"])
+    assert holding["hip"] == pytest.approx(target["hip"])
+    assert abs(holding["neck"][1] - target["neck"][1]) <= figure.BREATH_PIXELS + 1e-9
+
+
+def test_the_video_draws_no_countdown_only_what_to_do():
+    """The page's hold timer is the one clock: a frame says "Hold and breathe", never a number of seconds."""
+    entry = demo_media.CATALOG[0]
+    segments = demo_media.build_timeline(entry)
+    canvas = demo_media._Canvas(entry, 640, 360, demo_media.timeline_seconds(segments))
+    step = next(s for s in segments if s.kind == "step" and s.hold_seconds)
+    words = [line for block in canvas._blocks(step, "hold", 5) for line in block[0]]
+    assert "Hold and breathe" in words
+    assert not any(
+        re.search(r"\d+\s*s\b|^\d+$|Hold \d", line) for line in words if not line.startswith("Step")
+    )
+
+
+def test_switching_sides_swaps_the_legs():
+    pose = figure.HALF_KNEEL
+    other = figure.swapped(pose)
+    assert other["r_knee"] == pose["l_knee"] and other["l_knee"] == pose["r_knee"]
+    assert other["hip"] == pose["hip"]

@@ -103,10 +103,10 @@ REGION_WORDS = {
     "unsure": "not sure which area flares first",
 }
 COMPONENT_SENTENCES = {
-    0: "None of the three hip patterns is present, so a hip component is unlikely.",
-    1: "One of the three hip patterns is present, so a hip component is possible.",
-    2: "Two of the three hip patterns are present, so a hip component is likely.",
-    3: "All three hip patterns are present, so a hip component is likely.",
+    0: "None of the three hip patterns is present, so your hips are probably not the main part of this.",
+    1: "One of the three hip patterns is present, so your hips may be part of this.",
+    2: "Two of the three hip patterns are present, so your hips are likely part of this.",
+    3: "All three hip patterns are present, so your hips are likely part of this.",
 }
 
 

@@ -393,24 +393,33 @@ def test_relief_query_count_does_not_grow_with_sessions(
 # --- the recommendation rule -------------------------------------------------------------
 
 
+SCREENED = {"hip_component": "unlikely"}
+
+
 @pytest.mark.parametrize(
     "case, expected",
     [
-        ({"paused": True, "back_pain": 8, "hip_pain": 2}, "paused"),
+        # Safety first: a red flag pauses, and nothing is suggested before the first screening.
+        ({"paused": True, "back_pain": 8, "hip_pain": 2, **SCREENED}, "paused"),
+        ({"paused": True, "hip_component": "likely"}, "paused"),
         ({"paused": True}, "paused"),
-        ({"back_pain": 7, "hip_pain": 2}, "hip"),
+        ({}, "screen_first"),
+        ({"back_pain": 8, "hip_pain": 2}, "screen_first"),
+        ({"back_pain": 3, "hip_pain": 6}, "screen_first"),
+        ({"back_pain": 4, "hip_pain": 4, "from_today": False}, "screen_first"),
+        # Screened, no red flag pausing.
+        ({"back_pain": 7, "hip_pain": 2, **SCREENED}, "hip"),
         ({"back_pain": 9, "hip_pain": 9, "hip_component": "likely"}, "hip"),
-        ({"back_pain": 7, "hip_pain": 1, "from_today": False}, "hip"),
+        ({"back_pain": 7, "hip_pain": 1, "from_today": False, **SCREENED}, "hip"),
         ({"back_pain": 6, "hip_pain": 2, "hip_component": "likely"}, "hip_and_lumbar"),
         ({"back_pain": 6, "hip_pain": 2, "hip_component": "possible"}, "hip_and_lumbar"),
-        ({"back_pain": 4, "hip_pain": 4}, "hip_and_lumbar"),
+        ({"back_pain": 4, "hip_pain": 4, **SCREENED}, "hip_and_lumbar"),
         ({"back_pain": 3, "hip_pain": 5, "hip_component": "unlikely"}, "hip_and_lumbar"),
-        ({"back_pain": 0, "hip_pain": 0}, "hip_and_lumbar"),
+        ({"back_pain": 0, "hip_pain": 0, **SCREENED}, "hip_and_lumbar"),
         ({"hip_component": "possible"}, "hip_and_lumbar"),
-        ({"back_pain": 6, "hip_pain": 5}, "balanced"),
+        ({"back_pain": 6, "hip_pain": 5, **SCREENED}, "balanced"),
         ({"back_pain": 6, "hip_pain": 2, "hip_component": "unlikely"}, "balanced"),
         ({"hip_component": "unlikely"}, "balanced"),
-        ({}, "balanced"),
     ],
 )
 def test_the_recommendation_rule(case, expected):
@@ -420,8 +429,8 @@ def test_the_recommendation_rule(case, expected):
 
 
 def test_a_reactive_back_says_so_in_plain_words():
-    _, today = recommend.choose_focus(back_pain=8, hip_pain=3)
-    _, earlier = recommend.choose_focus(back_pain=8, hip_pain=3, from_today=False)
+    _, today = recommend.choose_focus(back_pain=8, hip_pain=3, **SCREENED)
+    _, earlier = recommend.choose_focus(back_pain=8, hip_pain=3, from_today=False, **SCREENED)
     assert today.startswith("Your back is reactive today; working on the hips still helps")
     assert earlier.startswith("Your back was reactive at your last check-in")
 
@@ -459,6 +468,7 @@ def test_recommended_follows_todays_check_in_and_the_latest_screening(
 
 
 def test_a_reactive_back_gets_gentle_hip_flexor_videos_only(patient_api, patient, library):
+    screening(patient_api)
     CheckInFactory(patient=patient, back_pain=9, hip_pain=3)
     body = recommended(patient_api)
     assert body["focus"] == "hip"
@@ -468,13 +478,23 @@ def test_a_reactive_back_gets_gentle_hip_flexor_videos_only(patient_api, patient
 
 
 def test_without_a_check_in_today_the_last_one_decides(patient_api, patient, library):
+    screening(patient_api)
     CheckInFactory(patient=patient, date=days_ago(patient, 3), back_pain=8, hip_pain=2)
     body = recommended(patient_api)
     assert body["focus"] == "hip"
     assert "at your last check-in" in body["reason"]
 
 
-def test_with_nothing_yet_the_mix_is_balanced(patient_api, library):
+def test_before_the_first_screening_no_stretch_is_recommended(patient_api, patient, library):
+    CheckInFactory(patient=patient, back_pain=8, hip_pain=2)
+    body = recommended(patient_api)
+    assert body["focus"] == "screen_first"
+    assert body["videos"] == []
+    assert "a few safety questions before your first stretch" in body["reason"]
+
+
+def test_screened_with_no_check_in_yet_the_mix_is_balanced(patient_api, library):
+    screening(patient_api)
     body = recommended(patient_api)
     assert body["focus"] == "balanced"
     assert len(body["videos"]) == 2
@@ -496,6 +516,7 @@ def test_a_clear_screening_after_a_red_flag_resumes_them(patient_api, patient, l
 
 
 def test_videos_that_brought_relief_are_preferred(patient_api, patient, library):
+    screening(patient_api)
     CheckInFactory(patient=patient, back_pain=5, hip_pain=6)  # hip_and_lumbar: a hip slot, then a lumbar slot
     StretchSessionFactory(patient=patient, video=library["standing"], hip_pain_before=6, hip_pain_after=2)
     StretchSessionFactory(patient=patient, video=library["knee"], back_pain_before=6, back_pain_after=3)
@@ -509,6 +530,7 @@ def test_videos_that_brought_relief_are_preferred(patient_api, patient, library)
 
 
 def test_the_choice_varies_over_days_and_holds_within_a_day(patient_api, patient, library):
+    screening(patient_api)
     picks = set()
     for day in range(4):
         with time_machine.travel(dt.datetime(2025, 3, 10 + day, 8, tzinfo=dt.UTC)):
@@ -522,6 +544,7 @@ def test_the_choice_varies_over_days_and_holds_within_a_day(patient_api, patient
 def test_recommended_query_count_does_not_grow_with_the_library(
     patient_api, patient, django_assert_max_num_queries
 ):
+    screening(patient_api)
     CheckInFactory(patient=patient, back_pain=5, hip_pain=6)
     StretchVideoFactory.create_batch(2, region="lumbar")
     StretchVideoFactory.create_batch(2, region="hip_flexors")
@@ -531,3 +554,15 @@ def test_recommended_query_count_does_not_grow_with_the_library(
     StretchSessionFactory.create_batch(10, patient=patient, video=StretchVideoFactory(region="both"))
     with django_assert_max_num_queries(len(few.captured_queries)):
         recommended(patient_api)
+
+
+@pytest.mark.parametrize("red_flag", [None, True])
+def test_a_session_can_still_be_started_before_screening_or_during_a_pause(patient_api, kneeling, red_flag):
+    """Never suggested, never blocked: the library stays open."""
+    if red_flag:
+        screening(patient_api, red_flag=True)
+        assert recommended(patient_api)["focus"] == "paused"
+    else:
+        assert recommended(patient_api)["focus"] == "screen_first"
+    response = patient_api.post(SESSIONS, {"video": kneeling.slug, "back_pain_before": 4}, format="json")
+    assert response.status_code == 201

@@ -6,8 +6,10 @@ import re
 import pytest
 from django.utils import timezone
 
+from screening import actions
 from stretches.models import StretchSession
 from tests.factories import CheckInFactory
+from tests.screening_answers import answers
 from tests.stretch_factories import StretchSessionFactory, StretchVideoFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +109,8 @@ def test_the_player_resumes_the_latest_unfinished_session(patient_client, patien
     html = patient_client.get("/stretches/kneeling-hip-flexor/").content.decode()
     assert f'data-session-id="{latest.pk}"' in html
     assert 'data-resume-seconds="41.2"' in html or 'data-resume-seconds="41.3"' in html
-    assert re.search(r'name="back_pain_before" value="6" checked', html)
+    before = html[html.index('<select id="back_pain_before"') :]
+    assert before.index('<option value="6" selected>') < before.index("</select>")
 
 
 def test_a_finished_session_is_not_resumed_and_an_old_one_is_not_continued(patient_client, patient, kneeling):
@@ -173,6 +176,7 @@ def test_the_relief_summary_shows_what_helped_most(patient_client, patient, knee
 
 
 def test_today_shows_the_recommendation_with_its_reason(patient_client, patient, kneeling, tilts):
+    actions.record_screening(patient, "hip-pattern-v1", answers())
     CheckInFactory(patient=patient, back_pain=8, hip_pain=3)
     html = patient_client.get("/today/").content.decode()
     assert "Today's stretch" in html
@@ -207,3 +211,76 @@ def test_the_player_marks_stretches_as_the_current_section(patient_client, kneel
     html = patient_client.get(f"/stretches/{kneeling.slug}/").content.decode()
     assert '<a href="/stretches/" aria-current="true">Stretches</a>' in html
     assert 'aria-current="page"' not in html
+
+
+def test_before_the_first_screening_today_leads_to_the_safety_questions(patient_client, patient, kneeling):
+    CheckInFactory(patient=patient, back_pain=8, hip_pain=3)
+    html = patient_client.get("/today/").content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    lead = main.index("Before your first stretch")
+    assert lead < main.index('id="checkin-heading"')
+    assert "a few safety questions before your first stretch" in main
+    assert '<a class="button" href="/screening/">Answer the safety questions</a>' in main
+    assert 'href="/stretches/kneeling-hip-flexor/"' not in main
+
+
+# --- the pause notice leads every page that offers stretches ------------------------------
+
+STRETCH_PAGES = ["/today/", "/stretches/", "/stretches/kneeling-hip-flexor/", "/stretches/pelvic-tilts/"]
+GUIDANCE = {
+    "emergency": ("bladder_bowel", "Go to an emergency department now"),
+    "urgent": ("night_pain", "Get checked by a doctor today"),
+}
+
+
+def main_of(html):
+    return html[html.index("<main") : html.index("</main>")]
+
+
+@pytest.mark.parametrize("path", STRETCH_PAGES)
+@pytest.mark.parametrize("urgency", ["emergency", "urgent"])
+def test_a_red_flag_pause_leads_each_stretch_page(patient_client, patient, kneeling, tilts, path, urgency):
+    flag, title = GUIDANCE[urgency]
+    flagged = actions.record_screening(patient, "hip-pattern-v1", answers(**{flag: True}))
+
+    response = patient_client.get(path)
+
+    assert response.status_code == 200
+    main = main_of(response.content.decode())
+    notice = main.index('<section class="banner red-flag-banner')
+    # Straight after the page's title, before anything else on it.
+    after_title = main.index("</h1>") + len("</h1>")
+    assert main[after_title:notice].strip() == ""
+    heading = main[main.index('<h2 id="pause-heading">', notice) : main.index("</h2>", notice)]
+    assert "Stretch suggestions are paused" in heading and title in heading
+    assert f'href="/screening/{flagged.pk}/"' in main
+    assert ('#doctor-checked"' in main) == (urgency == "urgent")
+    # Still open: a stretch can be started, never suggested.
+    if path.startswith("/stretches/"):
+        assert 'href="/stretches/kneeling-hip-flexor/"' in main or "<video" in main
+
+
+@pytest.mark.parametrize("path", STRETCH_PAGES)
+def test_no_pause_notice_without_a_red_flag_or_once_lifted(patient_client, patient, kneeling, tilts, path):
+    actions.record_screening(patient, "hip-pattern-v1", answers())
+    assert "red-flag-banner" not in patient_client.get(path).content.decode()
+    actions.record_screening(patient, "hip-pattern-v1", answers(cancer_history=True))
+    assert "red-flag-banner" in patient_client.get(path).content.decode()
+    actions.record_doctor_checked(patient, patient.local_today())
+    assert "red-flag-banner" not in patient_client.get(path).content.decode()
+
+
+def test_the_player_puts_the_video_first_and_the_timer_under_it(patient_client, kneeling):
+    main = main_of(patient_client.get("/stretches/kneeling-hip-flexor/").content.decode())
+    order = [
+        main.index("</h1>"),
+        main.index("<video"),
+        main.index("data-timer "),
+        main.index('name="back_pain_before"'),
+        main.index('id="steps-heading"'),
+        main.index('name="back_pain_after"'),
+    ]
+    assert order == sorted(order)
+    assert 'aria-live="polite"' in main[main.index("data-timer ") :]
+    # A strict CSP is coming: no inline script or style attribute on the page.
+    assert "<script>" not in main and " style=" not in main

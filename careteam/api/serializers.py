@@ -59,6 +59,10 @@ class PatientRowSerializer(LinkedPatientSerializer):
 
     summary = serializers.SerializerMethodField()
     flags = serializers.SerializerMethodField()
+    red_flag_checked_on = serializers.DateField(
+        allow_null=True,
+        help_text="The day the patient reports a doctor checked their red flag, until a clinician reviews it.",
+    )
 
     def get_summary(self, row) -> SummarySerializer:
         return trends.summary_of(row)

@@ -64,12 +64,20 @@ class GuidanceSerializer(serializers.Serializer):
 
 
 class ScreeningResponseSerializer(serializers.ModelSerializer):
-    """A stored response and its result. ``guidance`` is null when no red flag was raised."""
+    """A stored response and its result. ``guidance`` is null when no red flag was raised.
+
+    ``reviewed_at`` is a clinician's review; ``doctor_checked_on`` the day the
+    patient reports a doctor checked an urgent flag. ``pause_lifted_at`` and
+    ``pause_lifted_how`` (``clinician_review``, ``doctor_checked`` or
+    ``clear_screening``) say when and how a red flag stopped pausing stretches;
+    both are null while it pauses, and for a clear screening.
+    """
 
     red_flags = serializers.ListField(child=serializers.CharField(), read_only=True)
     explanation = serializers.ListField(child=serializers.CharField(), read_only=True)
     answers = serializers.DictField(read_only=True)
     guidance = GuidanceSerializer(allow_null=True, read_only=True)
+    pause_lifted_how = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -87,9 +95,34 @@ class ScreeningResponseSerializer(serializers.ModelSerializer):
             "explanation",
             "created_at",
             "reviewed_at",
+            "doctor_checked_on",
+            "pause_lifted_at",
+            "pause_lifted_how",
             "url",
         ]
         read_only_fields = fields
 
+    def get_pause_lifted_how(self, response) -> str | None:
+        return response.pause_lifted_how or None
+
     def get_url(self, response) -> str:
         return reverse("api:screening-response-detail", kwargs={"response_id": response.pk})
+
+
+class DoctorCheckedSerializer(serializers.Serializer):
+    """``{"checked_on": "YYYY-MM-DD"}``: the day a doctor checked the urgent answers that pause stretches.
+
+    Only the date's form is checked here; whether it can be recorded (an urgent
+    flag pausing now, the day not in the future nor before the screening) is
+    decided by ``screening.actions.record_doctor_checked``.
+    """
+
+    checked_on = serializers.DateField(
+        input_formats=["iso-8601"],
+        error_messages={
+            "required": "Give the day a doctor checked it, as YYYY-MM-DD.",
+            "null": "Give the day a doctor checked it, as YYYY-MM-DD.",
+            "invalid": "Give the date as YYYY-MM-DD, for example 2026-03-14.",
+            "datetime": "Give a date without a time, as YYYY-MM-DD.",
+        },
+    )

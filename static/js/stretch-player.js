@@ -1,4 +1,6 @@
 // The stretch player page: resume, progress reports, one-tap ratings and the hold timer.
+// The hold timer is the page's only clock (the videos draw none); while a hold runs,
+// the stylesheet keeps it stuck to the top of the screen by its data-phase.
 // Without this file the page still works: the video plays with captions and the
 // ratings post as an ordinary form.
 (function () {
@@ -150,21 +152,31 @@
 
   // --- one-tap ratings -----------------------------------------------------------------
 
+  function ratingLabel(input) {
+    // A scale's radios are named by their fieldset's legend, a compact select by its own label.
+    if (input.type === "radio") return input.closest("fieldset").querySelector("legend").textContent;
+    var label = root.querySelector('label[for="' + input.id + '"]');
+    return (label ? label.textContent + " before" : input.name);
+  }
+
   root.querySelectorAll("[data-ratings]").forEach(function (form) {
     var status = form.querySelector("[data-ratings-status]");
-    // Each tap saves itself, so the button is only for pages without this script.
+    // Each tap or choice saves itself, so the button is only for pages without this script.
     form.querySelector("[data-ratings-submit]").hidden = true;
     form.addEventListener("change", function (event) {
       var input = event.target;
-      if (input.type !== "radio") return;
-      var legend = input.closest("fieldset").querySelector("legend").textContent;
+      if (input.type !== "radio" && input.tagName !== "SELECT") return;
+      var label = ratingLabel(input).trim().toLowerCase();
+      var value = input.value === "" ? null : parseInt(input.value, 10);
       var body = {};
-      body[input.name] = parseInt(input.value, 10);
+      body[input.name] = value;
       status.textContent = "Saving…";
       ensureSession()
         .then(function () { return api("PATCH", sessionUrl(), body); })
-        .then(function () { status.textContent = "Saved: " + legend.toLowerCase() + ", " + input.value + " out of 10."; })
-        .catch(function () { status.textContent = "Not saved: check your connection and tap again."; });
+        .then(function () {
+          status.textContent = value === null ? "Cleared: " + label + "." : "Saved: " + label + ", " + value + " out of 10.";
+        })
+        .catch(function () { status.textContent = "Not saved: check your connection and try again."; });
     });
   });
 

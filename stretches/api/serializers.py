@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from stretches.actions import PAIN_FIELDS
 from stretches.models import END_TOLERANCE_SECONDS, StretchSession, StretchStep, StretchVideo
+from stretches.recommend import FOCUSES
 from vida.pain import pain_field
 
 
@@ -163,6 +164,8 @@ class ReliefSerializer(serializers.ModelSerializer):
 
 
 class RecommendationSerializer(serializers.Serializer):
-    focus = serializers.ChoiceField(choices=["paused", "hip", "hip_and_lumbar", "balanced"])
+    """Today's stretch. ``videos`` is empty for ``screen_first`` (no screening yet) and ``paused`` (a red flag)."""
+
+    focus = serializers.ChoiceField(choices=FOCUSES)
     reason = serializers.CharField()
     videos = StretchVideoSerializer(many=True)

@@ -60,9 +60,10 @@ def page(browser, live_server, transactional_db):
 def screenshot():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name):
+    def take(page, name, full_page=True):
+        """The whole page, or with ``full_page=False`` just what the phone's screen shows now."""
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

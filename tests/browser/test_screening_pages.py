@@ -48,7 +48,7 @@ def test_take_the_screening_and_see_likely_with_the_reasons(page, log_in, screen
     expect(page.get_by_text("13 of 13 answered")).to_be_in_viewport()
     page.get_by_role("button", name="See my result").click()
 
-    expect(page.get_by_role("heading", name="A hip component is likely")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your hips are likely part of this")).to_be_visible()
     expect(page.get_by_text("Your back is worse after long sitting and slow to ease")).to_be_visible()
     expect(page.get_by_text("pain or stiffness at the front of the hip or upper thigh")).to_be_visible()
     expect(page.get_by_text("Your hip or front of thigh usually flares first")).to_be_visible()
@@ -79,7 +79,7 @@ def test_unanswered_questions_are_named_and_given_answers_kept(page, log_in, scr
     answer(page, "leg_weakness", "No")
     answer(page, "leading_region", "Lower back")
     page.get_by_role("button", name="See my result").click()
-    expect(page.get_by_role("heading", name="A hip component is possible")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your hips may be part of this")).to_be_visible()
 
 
 def test_a_cauda_equina_sign_leads_with_emergency_guidance_and_raises_the_today_banner(
@@ -96,7 +96,7 @@ def test_a_cauda_equina_sign_leads_with_emergency_guidance_and_raises_the_today_
     expect(guidance).to_contain_text("Vida is not an emergency service")
     expect(guidance).to_contain_text("Stretch suggestions are paused")
     # The guidance comes first: above the hip result and visible without scrolling.
-    hip_heading = page.get_by_role("heading", name="A hip component is likely")
+    hip_heading = page.get_by_role("heading", name="Your hips are likely part of this")
     assert guidance.bounding_box()["y"] < hip_heading.bounding_box()["y"]
     expect(guidance).to_be_in_viewport()
     expect(page.get_by_role("link", name="Go to today's stretch")).to_have_count(0)
@@ -105,7 +105,9 @@ def test_a_cauda_equina_sign_leads_with_emergency_guidance_and_raises_the_today_
 
     page.get_by_role("link", name="Today", exact=True).click()
     banner = page.get_by_role("alert")
-    expect(banner.get_by_role("heading")).to_have_text("Go to an emergency department now")
+    expect(banner.get_by_role("heading")).to_have_text(
+        "Stretch suggestions are paused: Go to an emergency department now"
+    )
     expect(banner).to_contain_text("numbness in the saddle area")
     expect(banner).to_be_in_viewport()
     assert_fits_the_phone(page)
@@ -115,7 +117,9 @@ def test_a_cauda_equina_sign_leads_with_emergency_guidance_and_raises_the_today_
     banner.get_by_role("link", name="Take the screening again").click()
     answer_all(page)
     page.get_by_role("button", name="See my result").click()
-    expect(page.get_by_role("heading", name="A hip component is unlikely")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Your hips are probably not the main part of this")
+    ).to_be_visible()
     assert page.goto("/today/").ok
     expect(page.get_by_role("heading", level=1)).to_have_text("Today")
     expect(page.locator(".red-flag-banner")).to_have_count(0)

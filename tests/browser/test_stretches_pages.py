@@ -6,9 +6,13 @@ import pytest
 from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
+from screening import actions as screening_actions
 from stretches.media import make_poster
 from stretches.models import StretchSession
+from tests.browser.conftest import PHONE
+from tests.browser.helpers import assert_fits_phone
 from tests.factories import CheckInFactory, PatientFactory
+from tests.screening_answers import answers
 from tests.stretch_factories import StretchVideoFactory, ffmpeg_video, vtt
 
 pytestmark = pytest.mark.browser
@@ -81,10 +85,20 @@ def test_follow_a_stretch_leave_and_resume(page, log_in, screenshot, kneeling):
     page.get_by_role("link", name=re.compile("Kneeling hip flexor stretch")).click()
     expect(page.get_by_role("heading", name="Kneeling hip flexor stretch")).to_be_visible()
 
-    # Before: one tap saves it and starts the session.
+    # On the phone the video comes first: its top edge is on the first screen, under the title.
+    video_box = page.locator("video").bounding_box()
+    title_box = page.get_by_role("heading", level=1).bounding_box()
+    assert title_box["y"] < video_box["y"] < PHONE["height"]
+    assert video_box["y"] + video_box["height"] < PHONE["height"]  # in fact all of it
+    assert_fits_phone(page)
+    screenshot(page, "stretch-player-first-screen", full_page=False)
+
+    # Before: one compact row under the video; choosing a number saves it and starts the session.
+    before_row = page.get_by_role("group", name=re.compile("Before you start"))
+    assert before_row.bounding_box()["y"] > video_box["y"]
     with page.expect_response(is_progress_report):
-        pick(page, "Lower back pain now", 6)
-    expect(page.get_by_text("Saved: lower back pain now, 6 out of 10.")).to_be_visible()
+        before_row.get_by_label("Lower back", exact=True).select_option("6")
+    expect(page.get_by_text("Saved: lower back before, 6 out of 10.")).to_be_visible()
     session = StretchSession.objects.get(patient=patient)
     assert session.back_pain_before == 6
 
@@ -110,8 +124,15 @@ def test_follow_a_stretch_leave_and_resume(page, log_in, screenshot, kneeling):
     step = timer.locator("[data-timer-step]")
     expect(step).to_contain_text("Step 2 of 3: Tuck your pelvis under and hold.")
     expect(page.get_by_role("button", name="Pause")).to_be_focused()  # the same button, relabelled
-    screenshot(page, "stretch-player-timer")
+    screenshot(page, "stretch-player-timer", full_page=False)
     expect(timer.locator("[data-timer-phase]")).to_have_text("Hold", timeout=8_000)
+    # While the hold runs, the timer and its step stay on screen however far the patient scrolls.
+    page.get_by_role("heading", name="What has helped you most").scroll_into_view_if_needed()
+    assert page.evaluate("window.scrollY") > 500
+    box = timer.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
+    expect(step).to_be_in_viewport()
+    screenshot(page, "stretch-player-hold-scrolled", full_page=False)
     expect(timer).to_have_attribute("data-beeps", "1", timeout=6_000)
     expect(step).to_contain_text("Step 3 of 3")
     page.get_by_role("button", name="Pause").click()
@@ -147,6 +168,7 @@ def test_follow_a_stretch_leave_and_resume(page, log_in, screenshot, kneeling):
 
 def test_today_recommends_gentle_hip_work_when_the_back_is_reactive(page, log_in, screenshot, kneeling):
     patient = PatientFactory()
+    screening_actions.record_screening(patient, "hip-pattern-v1", answers(sitting_worse=True))
     CheckInFactory(patient=patient, back_pain=8, hip_pain=3)
     log_in(page, patient)
     section = page.get_by_role("region", name="Today's stretch")
@@ -157,3 +179,38 @@ def test_today_recommends_gentle_hip_work_when_the_back_is_reactive(page, log_in
     screenshot(page, "today-recommendation")
     section.get_by_role("link", name=re.compile("Kneeling hip flexor stretch")).click()
     expect(page).to_have_url(re.compile("/stretches/kneeling-hip-flexor/$"))
+
+
+def test_a_demo_stretch_on_the_phone_shows_the_figure_and_the_timer_works_by_keyboard(
+    page, log_in, screenshot, settings, tmp_path
+):
+    from demo.stretches import load_demo_videos
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    load_demo_videos()
+    patient = PatientFactory()
+    screening_actions.record_screening(patient, "hip-pattern-v1", answers(front_hip=True))
+    log_in(page, patient)
+    page.goto("/stretches/kneeling-hip-flexor-stretch/")
+
+    video = page.locator("video")
+    assert video.bounding_box()["y"] < PHONE["height"]
+    # Into the first hold: the figure is in the stretch, the caption over the text column.
+    page.evaluate(
+        "(() => { const v = document.querySelector('video'); v.muted = true; v.currentTime = 30; return v.play(); })()"
+    )
+    page.wait_for_function("document.querySelector('video').currentTime > 31", timeout=15_000)
+    page.evaluate("document.querySelector('video').pause()")
+    page.wait_for_function("document.querySelector('video').textTracks[0].activeCues.length > 0")
+
+    # The hold timer from the keyboard alone.
+    page.get_by_role("button", name="Start hold timer").focus()
+    page.keyboard.press("Enter")
+    timer = page.locator("[data-timer]")
+    expect(timer.locator("[data-timer-phase]")).to_have_text("Get ready")
+    expect(timer.locator("[data-timer-step]")).to_contain_text("Step 2 of 5: Tuck your tailbone under")
+    expect(page.get_by_role("button", name="Pause")).to_be_focused()
+    assert_fits_phone(page)
+    screenshot(page, "stretch-player-demo-figure", full_page=False)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Resume")).to_be_focused()

@@ -1,4 +1,4 @@
-"""Render the demo stretch videos (MP4, WebM, captions, poster) and catalog.json with ffmpeg."""
+"""Render the demo stretch videos (MP4, WebM, captions, poster) and catalog.json: Pillow draws, ffmpeg encodes."""
 
 import time
 from pathlib import Path
@@ -10,9 +10,10 @@ from demo import video as demo_media
 
 class Command(BaseCommand):
     help = (
-        "Make the demo guided-stretch videos with ffmpeg: H.264 MP4, VP9 WebM, WebVTT captions, "
-        "a JPEG poster per stretch, and catalog.json. The output is committed, so this only needs "
-        "running after changing the catalog in demo/video.py."
+        "Make the demo guided-stretch videos, a stick figure moving through each step beside its text "
+        "(drawn with Pillow, from requirements-dev.txt; encoded with ffmpeg): H.264 MP4, VP9 WebM, WebVTT "
+        "captions, a JPEG poster per stretch, and catalog.json. The output is committed, so this only needs "
+        "running after changing the catalog in demo/video.py or the poses in demo/figure.py."
     )
 
     def add_arguments(self, parser):

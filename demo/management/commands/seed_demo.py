@@ -5,14 +5,15 @@ from accounts.models import User
 from demo import accounts
 from demo.careteam import seed_clinic
 from demo.checkins import seed_checkins
+from demo.screening import seed_screening
 from demo.stretches import load_demo_videos, seed_sessions
 
 
 class Command(BaseCommand):
     help = (
-        "Create (or refresh) the demo patient with 60 days of check-ins, the demo clinician linked to "
-        "them and 25 more patients, and the demo stretch videos. Development only: the demo passwords "
-        "are published."
+        "Create (or refresh) the demo patient with 60 days of check-ins and a clear screening, the demo "
+        "clinician linked to them and 25 more patients, and the demo stretch videos. Development only: "
+        "the demo passwords are published."
     )
 
     def handle(self, *args, **options):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         patient = accounts.ensure_user(accounts.DEMO_PATIENT, User.Role.PATIENT)
         clinician = accounts.ensure_user(accounts.DEMO_CLINICIAN, User.Role.CLINICIAN)
         checkins, flares = seed_checkins(patient)
+        screening = seed_screening(patient)
         videos = load_demo_videos()
         sessions = seed_sessions(patient, videos)
         linked = seed_clinic(clinician, patient)
@@ -32,6 +34,7 @@ class Command(BaseCommand):
             else "No demo stretch videos found (manage.py make_demo_stretches makes them)."
         )
         self.stdout.write(
-            f"Demo patient '{patient.username}': {checkins} check-ins, {flares} flares. "
+            f"Demo patient '{patient.username}': {checkins} check-ins, {flares} flares, "
+            f"a clear screening ({screening.hip_verdict}). "
             f"Demo clinician '{clinician.username}', linked to {linked} patients. {stretches}"
         )
