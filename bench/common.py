@@ -240,3 +240,10 @@ def wait_until_up(server, base, log_path, timeout=30):
             pass
         time.sleep(0.2)
     sys.exit(f"gunicorn did not answer /healthz within {timeout} s:\n{tail(log_path)}")
+
+
+def api_token(user):
+    """A new API token for ``user``, for an ``Authorization: Token ...`` header."""
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.create(user=user).key

@@ -168,10 +168,17 @@ def _checkins_between(dates, first_ago, last_ago=0):
     )
 
 
-def _baseline_end():
-    """The day after the patient's first week: seven days from the earliest check-in."""
-    first = CheckIn.objects.filter(patient=OuterRef(OuterRef("pk"))).order_by("date").values("date")[:1]
-    return ExpressionWrapper(Subquery(first) + dt.timedelta(days=BASELINE_DAYS), output_field=DateField())
+def _first_week():
+    """The patient's first week, seven days from the earliest check-in, as a Q on check-in dates.
+
+    Both bounds are given so the database reads just those days off the
+    (patient, date) index.
+    """
+    first = Subquery(
+        CheckIn.objects.filter(patient=OuterRef(OuterRef("pk"))).order_by("date").values("date")[:1]
+    )
+    end = ExpressionWrapper(first + dt.timedelta(days=BASELINE_DAYS), output_field=DateField())
+    return Q(date__gte=first, date__lt=end)
 
 
 FIRST_CHECKIN = Subquery(
@@ -184,7 +191,7 @@ def summary_annotations(dates):
     """The figures of DESIGN.md's trend summary, one subquery each, keyed by their API names."""
     week = _checkins_between(dates, WEEK_DAYS - 1)
     previous_week = _checkins_between(dates, 2 * WEEK_DAYS - 1, WEEK_DAYS)
-    baseline = CheckIn.objects.filter(patient=OuterRef("pk"), date__lt=_baseline_end())
+    baseline = CheckIn.objects.filter(_first_week(), patient=OuterRef("pk"))
     completed = StretchSession.objects.filter(
         patient=OuterRef("pk"), completed=True, started_at__gte=dates.midnight_ago(SESSION_COUNT_DAYS - 1)
     )
@@ -221,7 +228,7 @@ def flag_annotations(dates):
     """
     this_week = Q(date__gte=dates.ago(WEEK_DAYS - 1))
     week_before = Q(date__lte=dates.ago(WEEK_DAYS))
-    first_week = Q(date__lt=_baseline_end())
+    first_week = _first_week()
 
     def means(rows, **windows):
         """``rows`` grouped per patient, with ``<region>_<window>`` means for each named window."""
