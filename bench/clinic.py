@@ -23,7 +23,6 @@ import os
 import random
 import statistics
 import time
-import urllib.request
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -31,6 +30,8 @@ from bench.common import (
     RESULTS_DIR,
     api_token,
     bench_database_url,
+    count_queries,
+    fetch,
     free_port,
     goal_line,
     recreate_database,
@@ -153,7 +154,7 @@ def run(args):
     clinician = seed()
     print(f"  seeded in {time.monotonic() - started:.0f} s", flush=True)
     token, session_cookie = credentials(clinician)
-    queries = count_queries(token)
+    queries = count_queries(API_PATH, token)
     print(f"queries per request of {API_PATH}: {queries}")
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -293,19 +294,6 @@ def credentials(clinician):
     return api_token(clinician), session.session_key
 
 
-def count_queries(token):
-    """Queries of one request, in-process, after a first one has warmed the connection."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
-    assert client.get(API_PATH).status_code == 200
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(API_PATH).status_code == 200
-    return len(captured.captured_queries)
-
-
 def hand_written_sql(clinician_id):
     """Milliseconds to run the hand-written query and read its page of rows."""
     from django.db import connection
@@ -317,14 +305,3 @@ def hand_written_sql(clinician_id):
         elapsed = (time.perf_counter() - started) * 1000
     assert len(rows) == 50
     return elapsed
-
-
-def fetch(url, headers):
-    """Milliseconds from sending the request to reading the whole answer."""
-    request = urllib.request.Request(url, headers=headers)
-    started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=60) as reply:
-        reply.read()
-        if reply.status != 200:
-            raise SystemExit(f"{url} answered {reply.status}")
-    return (time.perf_counter() - started) * 1000

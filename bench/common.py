@@ -247,3 +247,27 @@ def api_token(user):
     from rest_framework.authtoken.models import Token
 
     return Token.objects.create(user=user).key
+
+
+def count_queries(path, token):
+    """Queries of one GET of ``path``, in-process, after a first one has warmed the connection."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get(path).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured.captured_queries)
+
+
+def fetch(url, headers=None):
+    """Milliseconds from sending a GET to reading the whole answer; exits on anything but 200."""
+    request = urllib.request.Request(url, headers=headers or {})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as reply:
+        reply.read()
+        if reply.status != 200:
+            raise SystemExit(f"{url} answered {reply.status}")
+    return (time.perf_counter() - started) * 1000

@@ -16,14 +16,14 @@ quiet machine (printed).
 import datetime as dt
 import os
 import random
-import secrets
 import statistics
-import time
-import urllib.request
 
 from bench.common import (
     RESULTS_DIR,
+    api_token,
     bench_database_url,
+    count_queries,
+    fetch,
     free_port,
     goal_line,
     recreate_database,
@@ -53,7 +53,7 @@ def run(args):
     print("Preparing a patient with a year of check-ins, flares and sessions ...", flush=True)
     recreate_database(db_url)
     token = seed()
-    queries = count_queries(token)
+    queries = count_queries(REAL_PATH, token)
     print(f"queries per request of {REAL_PATH}: {queries}")
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -63,13 +63,14 @@ def run(args):
     server = start_gunicorn(db_url, port, log)
     try:
         wait_until_up(server, base, log)
+        headers = {"Authorization": f"Token {token}"}
         for _ in range(args.warmup):
-            fetch(base + REAL_PATH, token), fetch(base + PLAIN_PATH, token)
+            fetch(base + REAL_PATH, headers), fetch(base + PLAIN_PATH, headers)
         real, plain = [], []
         # Interleaved, so both endpoints see the same machine.
         for _ in range(args.requests):
-            real.append(fetch(base + REAL_PATH, token))
-            plain.append(fetch(base + PLAIN_PATH, token))
+            real.append(fetch(base + REAL_PATH, headers))
+            plain.append(fetch(base + PLAIN_PATH, headers))
     finally:
         stop(server)
 
@@ -101,7 +102,6 @@ def run(args):
 def seed():
     """The bench patient: 365 days of check-ins, a flare most weeks, a session most days. Returns a token."""
     from django.contrib.auth.hashers import make_password
-    from rest_framework.authtoken.models import Token
 
     from accounts.models import User
     from checkins.models import CheckIn, Flare
@@ -146,33 +146,8 @@ def seed():
     CheckIn.objects.bulk_create(checkins)
     Flare.objects.bulk_create(flares)
     StretchSession.objects.bulk_create(sessions)
-    token = Token.objects.create(key=secrets.token_hex(20), user=patient)
     vacuum_analyze()
-    return token.key
-
-
-def count_queries(token):
-    """Queries of one request, in-process, after a first one has warmed the connection."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
-    assert client.get(REAL_PATH).status_code == 200
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(REAL_PATH).status_code == 200
-    return len(captured.captured_queries)
-
-
-def fetch(url, token):
-    """Milliseconds from sending the request to reading the whole answer."""
-    request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})
-    started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=30) as reply:
-        reply.read()
-        if reply.status != 200:
-            raise SystemExit(f"{url} answered {reply.status}")
-    return (time.perf_counter() - started) * 1000
+    return api_token(patient)
 
 
 def percentile(values, p):

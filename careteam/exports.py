@@ -16,10 +16,15 @@ import uuid
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.api.serializers import ProfileSerializer
+from careteam.api.serializers import AccessLogSerializer
 from careteam.models import AccessLogEntry, CareLink, ShareCode
-from checkins.models import CheckIn, Flare
+from checkins.api.serializers import CheckInSerializer, FlareSerializer
+from checkins.models import CHECKIN_FIELDS, CheckIn, Flare
+from screening.api.serializers import ScreeningResponseSerializer
 from screening.models import ScreeningResponse
 from screening.questionnaire import BOOLEAN, QUESTIONNAIRES
+from stretches.api.serializers import StretchSessionSerializer
 from stretches.models import StretchSession
 
 LOINC = "http://loinc.org"
@@ -35,17 +40,8 @@ BODY_SITES = {
 }
 QUESTIONNAIRE_URL = "https://vida.example/fhir/Questionnaire/{version}"
 
-CSV_FIELDS = [
-    "date",
-    "back_pain",
-    "hip_pain",
-    "sitting_hours",
-    "worse_after_sitting",
-    "eased_by_walking",
-    "first_region",
-    "note",
-    "flares",
-]
+# The check-in fields as the API names them, then the day's flares.
+CSV_FIELDS = [*CHECKIN_FIELDS, "flares"]
 
 
 def _spreadsheet_safe(text):
@@ -149,74 +145,31 @@ def _questionnaire_response(patient, response, subject):
 
 
 def everything(patient):
-    """All of a patient's data, for their own download (GET /api/v1/me/export/)."""
+    """All of a patient's data, for their own download (GET /api/v1/me/export/).
 
-    def rows(queryset, *fields, **renamed):
-        return list(queryset.values(*fields, **renamed))
+    Each record in the shape the API gives it (the same serializers), so the
+    download reads like the API's documentation.
+    """
+
+    def records(serializer, queryset):
+        return serializer(queryset, many=True, context={"patient": patient}).data
 
     return {
         "exported_at": timezone.now(),
-        "profile": {
-            "id": patient.public_id,
-            "username": patient.username,
-            "email": patient.email,
-            "display_name": patient.display_name,
-            "timezone": patient.timezone,
-            "joined": patient.date_joined,
-        },
-        "checkins": rows(
-            CheckIn.objects.for_patient(patient).order_by("date"),
-            "date",
-            "back_pain",
-            "hip_pain",
-            "sitting_hours",
-            "worse_after_sitting",
-            "eased_by_walking",
-            "first_region",
-            "note",
-            "created_at",
-            "updated_at",
+        "profile": ProfileSerializer(patient).data,
+        "checkins": records(CheckInSerializer, CheckIn.objects.for_patient(patient).order_by("date")),
+        "flares": records(FlareSerializer, Flare.objects.for_patient(patient).order_by("occurred_at")),
+        "screenings": records(
+            ScreeningResponseSerializer, ScreeningResponse.objects.for_patient(patient).order_by("created_at")
         ),
-        "flares": rows(
-            Flare.objects.for_patient(patient).order_by("occurred_at"),
-            "id",
-            "occurred_at",
-            "region",
-            "intensity",
-            "trigger",
-            "note",
+        "stretch_sessions": records(
+            StretchSessionSerializer,
+            StretchSession.objects.for_patient(patient).select_related("video").order_by("started_at"),
         ),
-        "screenings": rows(
-            ScreeningResponse.objects.for_patient(patient).order_by("created_at"),
-            "id",
-            "version",
-            "answers",
-            "hip_pattern_score",
-            "hip_component",
-            "leading_region",
-            "red_flags",
-            "urgency",
-            "explanation",
-            "created_at",
-            "reviewed_at",
-        ),
-        "stretch_sessions": rows(
-            StretchSession.objects.for_patient(patient).order_by("started_at"),
-            "id",
-            "started_at",
-            "watched_seconds",
-            "completed",
-            "back_pain_before",
-            "hip_pain_before",
-            "back_pain_after",
-            "hip_pain_after",
-            video_slug=F("video__slug"),
-        ),
-        "share_codes": rows(
-            ShareCode.objects.for_patient(patient).order_by("created_at"),
-            "created_at",
-            "expires_at",
-            "used_at",
+        "share_codes": list(
+            ShareCode.objects.for_patient(patient)
+            .order_by("created_at")
+            .values("created_at", "expires_at", "used_at")
         ),
         "clinicians": list(
             CareLink.objects.filter(patient=patient)
@@ -228,7 +181,7 @@ def everything(patient):
                 name=F("clinician__display_name"),
             )
         ),
-        "access_log": rows(
-            AccessLogEntry.objects.for_patient(patient).order_by("at"), "clinician_name", "what", "at"
+        "access_log": records(
+            AccessLogSerializer, AccessLogEntry.objects.for_patient(patient).order_by("at")
         ),
     }

@@ -11,6 +11,18 @@ from vida.models import PatientRecordQuerySet
 from vida.pain import PAIN_VALIDATORS, pain_range
 from vida.regions import LeadingRegion
 
+# A check-in's fields as the API and the /today/ form name them, in the order people read them.
+CHECKIN_FIELDS = [
+    "date",
+    "back_pain",
+    "hip_pain",
+    "sitting_hours",
+    "worse_after_sitting",
+    "eased_by_walking",
+    "first_region",
+    "note",
+]
+
 
 class CheckIn(models.Model):
     """One patient's day: lower back and hip / front of thigh, rated separately."""

@@ -4,23 +4,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from checkins import actions, rules, trend_words, trends
 from checkins.api.serializers import CheckInSerializer, FlareSerializer
-from checkins.models import CheckIn, Flare
+from checkins.models import CHECKIN_FIELDS, CheckIn, Flare
 from screening.status import red_flag_banner
 from stretches.recommend import today_recommendation
 from vida.forms import error_summary, first_errors, form_values, scale_options
 from vida.permissions import patient_required
 from vida.regions import LeadingRegion
 
-CHECKIN_FIELDS = [
-    "date",
-    "back_pain",
-    "hip_pain",
-    "sitting_hours",
-    "worse_after_sitting",
-    "eased_by_walking",
-    "first_region",
-    "note",
-]
 FLARE_FIELDS = ["occurred_at", "region", "intensity", "trigger", "note"]
 LABELS = {
     "back_pain": "Lower back pain",
