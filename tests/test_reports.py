@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
@@ -93,6 +94,9 @@ def year(django_db_setup, django_db_blocker):
         patient.stretch_sessions.all().delete()  # sessions protect their videos from deletion
         for row in (*videos, patient, other, clinician):
             row.delete()
+        # After a browser test these queries ran on a connection of their own (pg_stat_activity
+        # shows it); close it, or dropping the test database at the end waits on it and fails.
+        connection.close()
 
 
 # --- the year-long report, read back ------------------------------------------------------------
@@ -286,8 +290,6 @@ def test_the_days_shown_begin_at_the_first_checkin_in_a_calendar_of_weeks(patien
 def test_gathering_takes_as_many_queries_for_a_year_as_for_a_month(patient):
     seed_checkins(patient, days=60)
     screening_actions.record_screening(patient, "hip-pattern-v1", answers(front_hip=True))
-    from django.db import connection
-
     counts = {}
     for days in (30, 365):
         with CaptureQueriesContext(connection) as queries:
@@ -342,3 +344,22 @@ def test_date_ticks_suit_the_length_of_the_range():
     assert [label for _, label in month] == ["29 Oct", "5 Nov", "12 Nov", "19 Nov", "26 Nov"]
     quarter = date_ticks(last - dt.timedelta(days=89), last)
     assert [label for _, label in quarter] == ["1 Sep", "15 Sep", "1 Oct", "15 Oct", "1 Nov", "15 Nov"]
+
+
+# --- where the pages link it --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/history/", "/settings/"])
+def test_a_patients_pages_link_the_three_periods(client, patient, path):
+    client.force_login(patient)
+    page = client.get(path).content.decode()
+    for days in (30, 90, 365):
+        assert f'href="{URL}?days={days}" download' in page
+
+
+@pytest.mark.django_db
+def test_a_clinicians_settings_page_has_no_report_of_their_own(client, clinician):
+    client.force_login(clinician)
+    page = client.get("/settings/").content.decode()
+    assert URL not in page and "Report for your appointment" not in page
