@@ -1,7 +1,7 @@
 """The visit-ready report: one PDF a patient brings to an appointment and a clinician files.
 
 DESIGN.md, ``GET /api/v1/me/report/`` and ``GET /api/v1/clinician/patients/{id}/report/``.
-Both endpoints and both pages call the same two functions:
+Both endpoints call the same two functions (and both pages link to the patient's):
 
 - ``gather(patient, days)`` collects what the report says, as plain data: the
   trend figures, flags and patterns from ``checkins.trends`` (worded by
@@ -102,16 +102,24 @@ class VisitReport:
     chart: object = None
     weeks: list = field(default_factory=list)  # the table of days: a Week a row, newest first
 
+    weekday_names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # the table's columns
+
     @property
     def title(self):
         return f"Vida back and hip report: {self.name}, {self.period}"
 
     @property
     def chart_title(self):
+        """The chart's text alternative (the SVG's title, the PDF figure's Alt)."""
         first, last = self.shown[0]["date"], self.shown[-1]["date"]
+        kind = (
+            "Two line charts on the same dates, lower back above and hip below"
+            if self.chart.split
+            else "Line chart of lower back and hip together"
+        )
         return (
-            f"Line chart of daily lower back and hip pain, 0 to 10, from {first:%-d %B %Y} to {last:%-d %B %Y}, "
-            "with flares and completed stretch sessions marked. The table of days after it has the same values."
+            f"{kind}: daily pain, 0 to 10, from {first:%-d %B %Y} to {last:%-d %B %Y}, with flares and "
+            "completed stretch sessions marked. The table of days after it has the same values."
         )
 
     @property
@@ -132,8 +140,6 @@ class VisitReport:
     @property
     def screening_taken(self):
         return self.screening and f"{self.screening.created_at.astimezone(self.patient.zone):%-d %b %Y}"
-
-    weekday_names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
     @property
     def trends_windows(self):

@@ -169,7 +169,7 @@ def test_it_is_tagged_text_with_a_title_a_language_and_a_described_chart(year):
         roles.setdefault(node.get("/S"), []).append(node)
     assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/P"} <= set(roles)
     (figure,) = roles["/Figure"]
-    assert figure["/Alt"].startswith("Line chart of daily lower back and hip pain")
+    assert figure["/Alt"].startswith("Two line charts on the same dates, lower back above and hip below")
 
 
 def test_another_patients_record_never_appears(year):
