@@ -96,12 +96,9 @@ def _line(points):
     return "".join(parts)
 
 
-def _circles(points, r):
-    # Two half-circle arcs per marker: one sub-path each, all in one path.
-    return "".join(
-        f"M{_n(x - r)} {_n(y)}a{_n(r)} {_n(r)} 0 1 0 {_n(2 * r)} 0a{_n(r)} {_n(r)} 0 1 0 {_n(-2 * r)} 0Z"
-        for x, y in points
-    )
+def _dots(points):
+    """Zero-length sub-paths: drawn with a round line cap they are filled circles, with no arcs to compute."""
+    return "".join(f"M{_n(x)} {_n(y)}h0" for x, y in points)
 
 
 def _squares(points, half):
@@ -172,7 +169,7 @@ def chart(days):
     back.back_line = _line(back_points)
     hip.hip_line = _line(hip_points)
     if not split:
-        back.back_markers = _circles([p for p in back_points if p], 1.7)
+        back.back_markers = _dots([p for p in back_points if p])
         hip.hip_markers = _squares([p for p in hip_points if p], 1.7)
     # Marks as wide as a day allows, never so small they vanish in print.
     half = min(3.0, max(step * 0.45, 1.1))

@@ -21,13 +21,13 @@ def test_the_report_downloads_from_history_and_from_settings(page, log_in, scree
         page.goto(path)
         section = page.get_by_role("region", name="Report for your appointment")
         for period in (30, 90, 365):
-            expect(section.get_by_role("link", name=f"{period}-day report (PDF)")).to_be_visible()
+            expect(section.get_by_role("link", name=f"{period}-day PDF")).to_be_visible()
         section.scroll_into_view_if_needed()
         screenshot(page, f"report-links{path.replace('/', '-').rstrip('-')}")
         assert_fits_phone(page)
 
         with page.expect_download() as download:
-            section.get_by_role("link", name=f"{days}-day report (PDF)").click()
+            section.get_by_role("link", name=f"{days}-day PDF").click()
         name = download.value.suggested_filename
         assert name.startswith("vida-report-robin-example-") and name.endswith(f"-{days}-days.pdf")
         with open(download.value.path(), "rb") as file:
