@@ -363,3 +363,14 @@ def test_a_clinicians_settings_page_has_no_report_of_their_own(client, clinician
     client.force_login(clinician)
     page = client.get("/settings/").content.decode()
     assert URL not in page and "Report for your appointment" not in page
+
+
+def test_a_clinicians_page_links_the_report_url_it_is_given(rf, clinician):
+    from django.template import Context, Template
+
+    request = rf.get("/clinic/patients/x/")
+    request.user = clinician
+    html = Template("{% load reports %}{% report_downloads url=report_url %}").render(
+        Context({"request": request, "report_url": "/api/v1/clinician/patients/x/report/"})
+    )
+    assert "Visit report" in html and 'href="/api/v1/clinician/patients/x/report/?days=90" download' in html

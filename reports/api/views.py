@@ -21,7 +21,10 @@ class ReportAPIView(APIView):
     """What the report endpoints share: ``?days=`` checked, and a PDF whatever the Accept header.
 
     A subclass's ``get`` calls ``self.days(request)`` and answers with
-    ``reports.responses.report_response``. Errors stay JSON.
+    ``reports.responses.report_response``. Errors stay JSON. The clinician's
+    endpoint is the same with the access check (which logs the read) between:
+    ``days = self.days(request)``, then the patient from the care team's
+    access helper, then ``report_response(patient, days, made_for=request.user)``.
     """
 
     def perform_content_negotiation(self, request, force=False):
