@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure what the test suite needs is here and running: PostgreSQL and Redis on
-# 127.0.0.1, Chromium for the browser tests, ffmpeg for the video tests. Starts local
+# 127.0.0.1, Chromium for the browser tests, ffmpeg for the video tests, pango and the
+# DejaVu fonts for the PDF report, poppler's pdftoppm to look at it. Starts local
 # servers that are installed but stopped; installs Debian packages when run as root;
 # otherwise says exactly what to install.
 set -uo pipefail
@@ -54,13 +55,19 @@ if ! port_open 127.0.0.1 $REDIS_PORT; then
   fi
 fi
 
-# Chromium (browser tests) and ffmpeg (video tests), from Debian.
+# Chromium (browser tests), ffmpeg (video tests) and the report's packages, from Debian.
 packages=()
 command -v chromium >/dev/null || [[ -x /usr/bin/chromium ]] || packages+=(chromium)
 command -v ffmpeg >/dev/null || packages+=(ffmpeg)
+# The PDF report: WeasyPrint lays it out with pango in the DejaVu fonts; the tests turn
+# its pages into PNG with pdftoppm (poppler-utils) for a person to look at.
+has_library() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+has_library libpangoft2-1.0.so.0 || packages+=(libpango-1.0-0 libpangoft2-1.0-0)
+[[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || packages+=(fonts-dejavu-core)
+command -v pdftoppm >/dev/null || packages+=(poppler-utils)
 if ((${#packages[@]})); then
   apt_install "${packages[@]}" ||
-    missing+=("Debian packages for the browser and video tests: 'sudo apt-get install ${packages[*]}'")
+    missing+=("Debian packages for the browser, video and report tests: 'sudo apt-get install ${packages[*]}'")
 fi
 
 if ((${#missing[@]})); then
@@ -69,4 +76,4 @@ if ((${#missing[@]})); then
   for item in "${missing[@]}"; do echo "  - $item" >&2; done
   exit 1
 fi
-echo "PostgreSQL, Redis, Chromium and ffmpeg are ready."
+echo "PostgreSQL, Redis, Chromium, ffmpeg, pango and pdftoppm are ready."

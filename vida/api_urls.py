@@ -10,4 +10,5 @@ urlpatterns = [
     path("screening/", include("screening.api.urls")),
     path("stretches/", include("stretches.api.urls")),
     path("", include("careteam.api.urls")),
+    path("", include("reports.api.urls")),
 ]

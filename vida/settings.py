@@ -238,3 +238,9 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# The visit-ready PDF report (reports/, issue 13). WeasyPrint lays it out from an
+# HTML template and needs Debian's pango libraries where the web app runs; its
+# progress messages (one per layout step) stay out of the logs.
+INSTALLED_APPS += ["reports"]
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}

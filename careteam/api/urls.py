@@ -16,4 +16,7 @@ urlpatterns = [
     path("clinician/patients/<uuid:patient_id>/review/", views.Review.as_view(), name="clinician-review"),
     path("clinician/patients/<uuid:patient_id>/notes/", views.Notes.as_view(), name="clinician-notes"),
     path("clinician/patients/<uuid:patient_id>/export/", views.Export.as_view(), name="clinician-export"),
+    path(
+        "clinician/patients/<uuid:patient_id>/report/", views.PatientReport.as_view(), name="clinician-report"
+    ),
 ]

@@ -24,6 +24,8 @@ from careteam.api.serializers import (
 from careteam.models import AccessLogEntry, CareLink, ClinicianNote, Read
 from checkins import trends
 from checkins.api.trend_serializers import TrendsQuerySerializer, TrendsSerializer
+from reports.api.views import REPORT_SCHEMA, ReportAPIView
+from reports.responses import report_response
 from vida.access import access_patient
 from vida.api import ClinicianAPIMixin, PatientAPIMixin
 
@@ -221,3 +223,13 @@ class Export(ClinicianAPIMixin, APIView):
         response = Response(body)
         response["Content-Disposition"] = f'attachment; filename="vida-{patient.public_id}.{extension}"'
         return response
+
+
+class PatientReport(ClinicianAPIMixin, ReportAPIView):
+    """A linked patient's visit-ready report over the last 30, 90 or 365 days, as a PDF (logged like any read)."""
+
+    @REPORT_SCHEMA
+    def get(self, request, patient_id):
+        days = self.days(request)
+        patient = access_patient(request.user, patient_id, Read.REPORT)
+        return report_response(patient, days, made_for=request.user)

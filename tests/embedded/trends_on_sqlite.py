@@ -1,7 +1,7 @@
 """Run by tests/test_embedded_default.py in a process of its own, on make run's embedded default.
 
-SQLite and the filesystem broker, the demo data, then the history page and the
-trends API as the demo patient. Prints one JSON line of what it saw.
+SQLite and the filesystem broker, the demo data, then the history page, the
+trends API and the visit-ready report as the demo patient. Prints one JSON line of what it saw.
 """
 
 import json
@@ -19,7 +19,14 @@ client = Client()
 assert client.login(username="demo.patient", password="vida-demo-patient")
 statuses = {
     path: client.get(path).status_code
-    for path in ("/today/", "/history/", "/history/?days=7", "/history/?days=365", "/api/v1/trends/?days=365")
+    for path in (
+        "/today/",
+        "/history/",
+        "/history/?days=7",
+        "/history/?days=365",
+        "/api/v1/trends/?days=365",
+        "/api/v1/me/report/?days=30",  # the visit-ready PDF
+    )
 }
 trends = client.get("/api/v1/trends/").json()
 print(
