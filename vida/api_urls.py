@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("checkins.api.urls")),
     path("screening/", include("screening.api.urls")),
     path("stretches/", include("stretches.api.urls")),
+    path("", include("nudges.api.urls")),
 ]

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("checkins.urls")),
     path("", include("screening.urls")),
     path("", include("stretches.urls")),
+    path("", include("nudges.urls")),
 ]

@@ -1,0 +1,164 @@
+"""Sending a batch of nudge emails exactly once: claim, send, record, one email at a time.
+
+1. Claim: one conditional UPDATE turns the batch's ``pending`` rows into
+   ``sending`` with a token of this call's own; rows another worker claimed (or
+   sent) are not ``pending`` any more and are left alone. Only rows carrying our
+   token are sent.
+2. Send each email over one connection, and record it ``sent`` right after the
+   server accepted it (an UPDATE that also checks our token).
+3. A transient mail error (connection trouble, a 4xx answer) hands the unsent
+   rest of the batch back to ``pending`` for a retry with back-off; a permanent
+   one (5xx) fails that email only.
+
+A worker killed mid-batch leaves its unsent rows ``sending``; the dispatch pass
+hands them back after VIDA_NUDGE_CLAIM_SECONDS, and this function stops sending
+from a claim half that old, so a live worker never races the hand-back.
+
+The one email a worker is handing to the SMTP server at the instant it is killed
+is the single case no outbox can settle: the server may have accepted it before
+we could record that. It is sent again (the same Message-ID), rather than lost.
+"""
+
+import logging
+import smtplib
+import socket
+import time
+import uuid
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db.models import F
+from django.utils import timezone
+
+from nudges.emails import nudge_email
+from nudges.models import Nudge, NudgePreferences, Status
+
+logger = logging.getLogger(__name__)
+
+# Attempts per email, the first included, before a run of transient errors fails it.
+MAX_ATTEMPTS = 6
+
+
+@dataclass
+class Outcome:
+    sent: int = 0
+    failed: int = 0
+    expired: int = 0
+    retry: list = field(default_factory=list)  # ids handed back after a transient error
+
+
+def backoff_seconds(retries):
+    """30 s, 1, 2, 4, 8 minutes: a mail server restarting or a greylisting pause both fit."""
+    return 30 * 2**retries
+
+
+def is_transient(error):
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(
+        error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | socket.timeout | OSError
+    )
+
+
+def still_timely(nudge, now):
+    """An email that waited past its local day, or into quiet hours, is not worth sending now."""
+    preferences = NudgePreferences.for_user(nudge.recipient)
+    local = now.astimezone(zoneinfo.ZoneInfo(preferences.zone_name))
+    return local.date() == nudge.local_date and not preferences.is_quiet(
+        local.time().replace(second=0, microsecond=0)
+    )
+
+
+def send_nudges(nudge_ids, now=None):
+    """Send the emails of the pending nudges among ``nudge_ids``. Safe to call twice with the same ids."""
+    token = uuid.uuid4()
+    claimed_at = timezone.now()
+    claimed = Nudge.objects.filter(pk__in=nudge_ids, status=Status.PENDING).update(
+        status=Status.SENDING, claim=token, claimed_at=claimed_at, attempts=F("attempts") + 1
+    )
+    outcome = Outcome()
+    if not claimed:
+        return outcome
+    nudges = list(
+        Nudge.objects.filter(pk__in=nudge_ids, claim=token)
+        .select_related("recipient", "recipient__nudge_preferences")
+        .order_by("created_at", "pk")
+    )
+    deadline = time.monotonic() + settings.VIDA_NUDGE_CLAIM_SECONDS / 2
+    connection = get_connection()
+    try:
+        for position, nudge in enumerate(nudges):
+            if time.monotonic() > deadline:
+                # Our claim will soon be handed back to the outbox: stop before racing it.
+                outcome.retry = _hand_back(nudges[position:], token)
+                break
+            if not still_timely(nudge, now or timezone.now()):
+                _finish(nudge, token, Status.EXPIRED)
+                outcome.expired += 1
+                continue
+            try:
+                connection.send_messages([nudge_email(nudge)])
+            except Exception as error:
+                if is_transient(error):
+                    logger.warning(
+                        "Transient mail error, %d emails to retry: %r", len(nudges) - position, error
+                    )
+                    outcome.retry = _hand_back(nudges[position:], token, error)
+                    break
+                logger.error("Nudge %s not sent: %r", nudge.pk, error)
+                _finish(nudge, token, Status.FAILED, error)
+                outcome.failed += 1
+                continue
+            _finish(nudge, token, Status.SENT)
+            outcome.sent += 1
+    finally:
+        connection.close()
+    return outcome
+
+
+def send_pending_here(now=None):
+    """Send every pending email in this process, batch by batch: no broker, no worker.
+
+    For ``dispatch_nudges --send-here``: trying it by hand, or draining the outbox
+    while the broker is down. The same claims keep it exactly-once next to workers.
+    """
+    ids = [
+        str(pk)
+        for pk in Nudge.objects.filter(status=Status.PENDING)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    ]
+    total = Outcome()
+    size = settings.VIDA_NUDGE_BATCH_SIZE
+    for start in range(0, len(ids), size):
+        outcome = send_nudges(ids[start : start + size], now)
+        total.sent += outcome.sent
+        total.failed += outcome.failed
+        total.expired += outcome.expired
+        total.retry += outcome.retry
+    return total
+
+
+def _finish(nudge, token, status, error=None):
+    Nudge.objects.filter(pk=nudge.pk, claim=token, status=Status.SENDING).update(
+        status=status,
+        sent_at=timezone.now() if status == Status.SENT else None,
+        last_error=_describe(error),
+    )
+
+
+def _hand_back(nudges, token, error=None):
+    """Return our unsent claimed rows to pending (or fail those out of attempts); their ids to retry."""
+    ids = [n.pk for n in nudges]
+    mine = Nudge.objects.filter(pk__in=ids, claim=token, status=Status.SENDING)
+    mine.filter(attempts__gte=MAX_ATTEMPTS).update(status=Status.FAILED, last_error=_describe(error))
+    mine.update(status=Status.PENDING, claim=None, last_error=_describe(error))
+    return [str(n.pk) for n in nudges if n.attempts < MAX_ATTEMPTS]
+
+
+def _describe(error):
+    return "" if error is None else f"{type(error).__name__}: {error}"[:300]
