@@ -20,8 +20,6 @@ we could record that. It is sent again (the same Message-ID), rather than lost.
 """
 
 import logging
-import smtplib
-import socket
 import time
 import uuid
 import zoneinfo
@@ -34,6 +32,7 @@ from django.utils import timezone
 
 from nudges.emails import nudge_email
 from nudges.models import Nudge, NudgePreferences, Status
+from vida.emails import is_transient_mail_error
 
 logger = logging.getLogger(__name__)
 
@@ -52,16 +51,6 @@ class Outcome:
 def backoff_seconds(retries):
     """30 s, 1, 2, 4, 8 minutes: a mail server restarting or a greylisting pause both fit."""
     return 30 * 2**retries
-
-
-def is_transient(error):
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _ in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    return isinstance(
-        error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | socket.timeout | OSError
-    )
 
 
 def still_timely(nudge, now):
@@ -103,7 +92,7 @@ def send_nudges(nudge_ids, now=None):
             try:
                 connection.send_messages([nudge_email(nudge)])
             except Exception as error:
-                if is_transient(error):
+                if is_transient_mail_error(error):
                     logger.warning(
                         "Transient mail error, %d emails to retry: %r", len(nudges) - position, error
                     )

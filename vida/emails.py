@@ -6,6 +6,8 @@ text templates are rendered without HTML escaping (a name like "Sam & Jo" stays
 as written); the HTML one escapes as every page does.
 """
 
+import smtplib
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
@@ -37,3 +39,13 @@ def build_email(name, context, *, to, headers=None):
 def absolute_url(path):
     """A link that works from an email: VIDA_BASE_URL in front of a site path."""
     return f"{settings.VIDA_BASE_URL}{path}"
+
+
+def is_transient_mail_error(error):
+    """Worth retrying later: the connection failed or the server said 4xx ("try again"). A 5xx is final."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    # smtplib.SMTPServerDisconnected and the socket errors (refused, reset, timed out) are all OSError.
+    return isinstance(error, OSError)

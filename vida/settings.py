@@ -189,13 +189,15 @@ SPECTACULAR_SETTINGS = {
 # Celery: the broker is the only moving part a check-in must never wait for.
 if CELERY_BROKER_URL.startswith("filesystem"):
     # The embedded broker is a pair of folders; make them on first use.
-    for folder in ("broker", "broker-processed"):
+    for folder in ("broker", "broker-processed", "broker-control"):
         (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(VAR_DIR / "broker"),
         "data_folder_out": str(VAR_DIR / "broker"),
         "processed_folder": str(VAR_DIR / "broker-processed"),
+        # Fanout bindings (worker remote control); kombu's default is ./control in the working directory.
+        "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
