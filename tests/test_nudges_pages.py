@@ -39,7 +39,7 @@ def test_settings_has_a_reminders_section_whose_inputs_are_named_as_the_api_fiel
     ]:
         assert f'<label for="{input_id}">{label}</label>' in section
     assert 'value="19:00"' in section and 'value="21:30"' in section and 'value="08:00"' in section
-    assert re.search(r'value="checkin_reminder" checked', section)
+    assert re.search(r'value="checkin_reminder"[^>]* checked', section)
     assert 'action="/settings/reminders/"' in section
 
 
