@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # In the order `make bench` runs them.
-MEASURES = ["checkin"]
+MEASURES = ["checkin", "nudges"]
 
 
 def main(argv):

@@ -45,6 +45,7 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import reduce
 
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -271,10 +272,16 @@ RULES = {
 
 def due_nudges(now):
     """Every nudge due at ``now`` that has not been made yet, as DueNudge rows (1 + one query per kind)."""
-    clocks = local_clocks(now, zones_in_use())
     due = []
-    for kind, rule in RULES.items():
-        rows = rule(now, clocks).values_list("pk", "nudge_zone", "pref_email", "pref_in_app", "email")
-        for pk, zone, by_email, in_app, address in rows:
-            due.append(DueNudge(pk, kind, clocks[zone].today, bool(by_email and address), bool(in_app)))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A subplan per zone makes these queries look costly to the planner, and it
+            # would spend seconds JIT-compiling what runs in a fraction of a second.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        clocks = local_clocks(now, zones_in_use())
+        for kind, rule in RULES.items():
+            rows = rule(now, clocks).values_list("pk", "nudge_zone", "pref_email", "pref_in_app", "email")
+            for pk, zone, by_email, in_app, address in rows:
+                due.append(DueNudge(pk, kind, clocks[zone].today, bool(by_email and address), bool(in_app)))
     return due
