@@ -34,7 +34,11 @@ def enqueue_reset_email(email):
         send_password_reset.apply_async(args=[email], retry_policy={"max_retries": 1})
     except Exception:  # the broker's errors come from several libraries
         logger.warning("Broker unreachable: sending a password reset email from the request itself")
-        send_reset_email(email)
+        try:
+            send_reset_email(email)
+        except Exception:
+            # The page answers the same whatever happens here (as Django's own form does).
+            logger.exception("Password reset email not sent")
 
 
 def send_reset_email(email):

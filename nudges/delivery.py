@@ -53,9 +53,12 @@ def backoff_seconds(retries):
     return 30 * 2**retries
 
 
-def still_timely(nudge, now):
-    """An email that waited past its local day, or into quiet hours, is not worth sending now."""
+def still_wanted(nudge, now):
+    """Whether the email is still worth sending now. One that waited past its local day or
+    into quiet hours is not, nor one whose kind or email channel was turned off meanwhile."""
     preferences = NudgePreferences.for_user(nudge.recipient)
+    if not (preferences.wants(nudge.kind) and preferences.email):
+        return False
     local = now.astimezone(zoneinfo.ZoneInfo(preferences.zone_name))
     return local.date() == nudge.local_date and not preferences.is_quiet(
         local.time().replace(second=0, microsecond=0)
@@ -85,7 +88,7 @@ def send_nudges(nudge_ids, now=None):
                 # Our claim will soon be handed back to the outbox: stop before racing it.
                 outcome.retry = _hand_back(nudges[position:], token)
                 break
-            if not still_timely(nudge, now or timezone.now()):
+            if not still_wanted(nudge, now or timezone.now()):
                 _finish(nudge, token, Status.EXPIRED)
                 outcome.expired += 1
                 continue

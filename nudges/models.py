@@ -111,7 +111,7 @@ class Status(models.TextChoices):
     SENDING = "sending", "Email claimed by a worker"
     SENT = "sent", "Emailed"
     IN_APP_ONLY = "in_app_only", "In the app only"
-    EXPIRED = "expired", "Not emailed: its day or quiet hours came first"
+    EXPIRED = "expired", "Not emailed: no longer wanted when a worker got to it"
     FAILED = "failed", "Email failed"
 
 
@@ -131,7 +131,8 @@ class Nudge(models.Model):
     ``sending`` (claimed by one worker with a conditional UPDATE and a fresh
     ``claim`` token) -> ``sent``, or ``failed`` (a permanent mail error, or
     transient ones past the last attempt), or ``expired`` (still unsent when the
-    person's day ended or their quiet hours began). A claim whose worker died is
+    person's day ended or their quiet hours began, or they turned that kind or
+    email off meanwhile). A claim whose worker died is
     handed back to ``pending`` once ``VIDA_NUDGE_CLAIM_SECONDS`` have passed.
     Nudges without email are ``in_app_only`` from the start.
     """

@@ -90,7 +90,7 @@ class NotificationSerializer(serializers.ModelSerializer):
     title = serializers.SerializerMethodField()
     text = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="Site path the notice leads to.")
-    read = serializers.BooleanField(help_text="PATCH with true or false to mark it read or unread.")
+    read = serializers.BooleanField(read_only=True, help_text="PATCH {\"read\": true|false} marks it read or unread.")
 
     class Meta:
         model = Nudge
