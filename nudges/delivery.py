@@ -17,16 +17,26 @@ from a claim half that old, so a live worker never races the hand-back.
 The one email a worker is handing to the SMTP server at the instant it is killed
 is the single case no outbox can settle: the server may have accepted it before
 we could record that. It is sent again (the same Message-ID), rather than lost.
+
+On PostgreSQL the per-email records are committed without waiting for the WAL to
+reach the disk (``synchronous_commit = off`` for this worker's session while it
+sends; the claim itself is committed as usual). Waiting on that flush was most of
+a worker's time on a busy server (bench/README.md). A worker killed right after
+recording still leaves the record in the database; only a crash of the database
+server within the fraction of a second before the flush could forget one, and
+then that email would go out a second time.
 """
 
 import logging
 import time
 import uuid
 import zoneinfo
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import DatabaseError, connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -81,35 +91,54 @@ def send_nudges(nudge_ids, now=None):
         .order_by("created_at", "pk")
     )
     deadline = time.monotonic() + settings.VIDA_NUDGE_CLAIM_SECONDS / 2
-    connection = get_connection()
-    try:
-        for position, nudge in enumerate(nudges):
-            if time.monotonic() > deadline:
-                # Our claim will soon be handed back to the outbox: stop before racing it.
-                outcome.retry = _hand_back(nudges[position:], token)
-                break
-            if not still_wanted(nudge, now or timezone.now()):
-                _finish(nudge, token, Status.EXPIRED)
-                outcome.expired += 1
-                continue
-            try:
-                connection.send_messages([nudge_email(nudge)])
-            except Exception as error:
-                if is_transient_mail_error(error):
-                    logger.warning(
-                        "Transient mail error, %d emails to retry: %r", len(nudges) - position, error
-                    )
-                    outcome.retry = _hand_back(nudges[position:], token, error)
+    mail = get_connection()
+    with _records_not_waiting_for_the_disk():
+        try:
+            for position, nudge in enumerate(nudges):
+                if time.monotonic() > deadline:
+                    # Our claim will soon be handed back to the outbox: stop before racing it.
+                    outcome.retry = _hand_back(nudges[position:], token)
                     break
-                logger.error("Nudge %s not sent: %r", nudge.pk, error)
-                _finish(nudge, token, Status.FAILED, error)
-                outcome.failed += 1
-                continue
-            _finish(nudge, token, Status.SENT)
-            outcome.sent += 1
-    finally:
-        connection.close()
+                if not still_wanted(nudge, now or timezone.now()):
+                    _finish(nudge, token, Status.EXPIRED)
+                    outcome.expired += 1
+                    continue
+                try:
+                    mail.send_messages([nudge_email(nudge)])
+                except Exception as error:
+                    if is_transient_mail_error(error):
+                        logger.warning(
+                            "Transient mail error, %d emails to retry: %r", len(nudges) - position, error
+                        )
+                        outcome.retry = _hand_back(nudges[position:], token, error)
+                        break
+                    logger.error("Nudge %s not sent: %r", nudge.pk, error)
+                    _finish(nudge, token, Status.FAILED, error)
+                    outcome.failed += 1
+                    continue
+                _finish(nudge, token, Status.SENT)
+                outcome.sent += 1
+        finally:
+            mail.close()
     return outcome
+
+
+@contextmanager
+def _records_not_waiting_for_the_disk():
+    """This session's commits return before the WAL flush, on PostgreSQL (see the module docstring)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:
+            pass  # a broken connection is closed and never reused
 
 
 def send_pending_here(now=None):

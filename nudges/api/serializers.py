@@ -90,7 +90,9 @@ class NotificationSerializer(serializers.ModelSerializer):
     title = serializers.SerializerMethodField()
     text = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="Site path the notice leads to.")
-    read = serializers.BooleanField(read_only=True, help_text="PATCH {\"read\": true|false} marks it read or unread.")
+    read = serializers.BooleanField(
+        read_only=True, help_text='PATCH {"read": true|false} marks it read or unread.'
+    )
 
     class Meta:
         model = Nudge
