@@ -23,6 +23,7 @@ import collections
 import datetime as dt
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -147,6 +148,7 @@ def run(args):
     finally:
         stop_workers(workers)
 
+    shutil.rmtree(mail_root, ignore_errors=True)
     statuses = collections.Counter(Nudge.objects.values_list("status", flat=True))
     once = set(counter.ids.values()) == {1}
     twice = sum(n - 1 for n in counter.ids.values())
