@@ -129,6 +129,8 @@ def hand_to_workers(batches, result):
     from nudges.tasks import send_nudges
     from vida.celery import app
 
+    if not batches:
+        return  # nothing to hand over: no need to reach the broker at all
     published = 0
     try:
         with app.producer_or_acquire() as producer:

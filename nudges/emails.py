@@ -8,6 +8,7 @@ same URL (nudges.views.unsubscribe).
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import User
@@ -36,7 +37,7 @@ def read_unsubscribe_token(token):
         raise BadUnsubscribeLink(f"unknown kind {kind!r}")
     try:
         user = User.objects.get(public_id=public_id)
-    except (User.DoesNotExist, ValueError, signing.BadSignature):
+    except (User.DoesNotExist, ValueError, ValidationError):
         raise BadUnsubscribeLink("nobody with that id") from None
     return user, Kind(kind)
 

@@ -48,7 +48,7 @@ def unsubscribe(request, token):
         user, kind = read_unsubscribe_token(token)
     except BadUnsubscribeLink:
         return render(request, "nudges/unsubscribe_invalid.html", status=400)
-    context = {"wording": WORDING[kind], "kind_label": WORDING[kind].unsubscribe_label}
+    context = {"kind_label": WORDING[kind].unsubscribe_label}
     if request.method == "POST":
         actions.unsubscribe(user, kind)
         return render(request, "nudges/unsubscribed.html", context)

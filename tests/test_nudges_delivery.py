@@ -25,12 +25,12 @@ from tests.nudge_services import (
     PrivateRedis,
     broker,
     child_environment,
+    empty_queue,
     in_process_worker,
     session_database_url,
     smtp_server,
     subprocess_worker,
 )
-from vida.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -156,13 +156,14 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(mailbox
         EMAIL_URL=f"smtp://127.0.0.1:{mailbox.port}",
         VIDA_BASE_URL=settings.VIDA_BASE_URL,
     )
-    celery_app.control.purge()
+    empty_queue()
     assert dispatch.run_pass().batches == 1  # all five in one batch
     with subprocess_worker(env, tmp_path / "worker.log") as worker:
         held = mailbox.held.wait(timeout=30)
         assert held, (tmp_path / "worker.log").read_text()
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
+    empty_queue()  # the dead worker's unacknowledged message: Redis would redeliver it in an hour
     mailbox.release(mailbox.loop)  # its answer goes to a closed connection; no DATA ever came
     assert len(mailbox.messages) == 2
     assert statuses() == {Status.SENT: 2, Status.SENDING: 3}

@@ -8,6 +8,7 @@ from django.core import mail
 from nudges import delivery, dispatch
 from nudges.models import Kind, Nudge, Status
 from tests.nudge_factories import at, patient_in
+from tests.nudge_services import broker
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,21 @@ def test_send_here_drains_the_outbox_without_a_broker():
     assert (result.recorded, result.enqueued) == (3, 0)
     assert delivery.send_pending_here(EVENING).sent == 3
     assert len(mail.outbox) == 3
+
+
+def test_a_pass_with_nothing_to_hand_over_never_reaches_for_the_broker(django_capture_on_commit_callbacks):
+    patient_in("Europe/London")  # not due before 19:00
+    with broker("redis://127.0.0.1:1/0"), django_capture_on_commit_callbacks(execute=True):
+        result = dispatch.run_pass(at("Europe/London", 2026, 6, 10, 9, 0))
+    assert (result.recorded, result.enqueued, result.broker_error) == (0, 0, "")
+
+
+def test_with_the_broker_unreachable_the_pass_keeps_the_emails_for_the_next_one(
+    django_capture_on_commit_callbacks,
+):
+    patient_in("Europe/London")
+    with broker("redis://127.0.0.1:1/0"), django_capture_on_commit_callbacks(execute=True):
+        result = dispatch.run_pass(EVENING)
+    assert (result.recorded, result.enqueued) == (1, 0) and "Error" in result.broker_error
+    nudge = Nudge.objects.get()
+    assert (nudge.status, nudge.enqueued_at) == (Status.PENDING, None)
