@@ -29,14 +29,14 @@ WORDING = {
     ),
     Kind.STRETCH_NUDGE: Wording(
         title="A gentle stretch today?",
-        text="It has been a few days since your last stretch. A short one for your hips takes a minute or two.",
+        text="It has been a few days without a stretch. A short, gentle one for your hips takes a minute or two.",
         link_name="stretches:library",
         link_label="Choose a stretch",
         unsubscribe_label="stretch nudges",
     ),
     Kind.REENGAGEMENT: Wording(
-        title="Pick up where you left off",
-        text="It has been a few days since your last check-in. Whenever you are ready, one takes a few seconds.",
+        title="Ready when you are",
+        text="It has been a few days without a check-in. Whenever you are ready, one takes a few seconds.",
         link_name="today",
         link_label="Check in",
         unsubscribe_label="welcome-back messages",
