@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # In the order `make bench` runs them.
-MEASURES = ["checkin", "trends", "clinic", "report"]
+MEASURES = ["checkin", "trends", "clinic", "report", "nudges"]
 
 
 def main(argv):

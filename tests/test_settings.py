@@ -27,6 +27,8 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "vida.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/vida",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_URL": "smtp+tls://vida:secret@mail.example.org:587",
+    "VIDA_BASE_URL": "https://vida.example.org",
 }
 
 
@@ -41,3 +43,10 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_where_mail_goes_and_where_links_point():
+    for name in ("EMAIL_URL", "VIDA_BASE_URL"):
+        result = manage("check", env={k: v for k, v in PRODUCTION.items() if k != name})
+        assert result.returncode != 0
+        assert name in result.stderr

@@ -11,4 +11,5 @@ urlpatterns = [
     path("stretches/", include("stretches.api.urls")),
     path("", include("careteam.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("nudges.api.urls")),
 ]

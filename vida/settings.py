@@ -12,11 +12,16 @@ database must then come from the environment.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+# Development's own files: the SQLite database, the embedded broker's folders and
+# the emails written as files. VIDA_VAR_DIR moves them (a second copy of the
+# embedded stack, or a test of it, in a folder of its own).
+VAR_DIR = Path(env.str("VIDA_VAR_DIR", default=str(BASE_DIR / "var")))
 
 VIDA_ENV = env.str("VIDA_ENV", default="development")
 PRODUCTION = VIDA_ENV == "production"
@@ -59,6 +64,7 @@ INSTALLED_APPS = [
     "screening",
     "stretches",
     "careteam",
+    "nudges",
     "demo",
 ]
 
@@ -185,13 +191,15 @@ SPECTACULAR_SETTINGS = {
 # Celery: the broker is the only moving part a check-in must never wait for.
 if CELERY_BROKER_URL.startswith("filesystem"):
     # The embedded broker is a pair of folders; make them on first use.
-    for folder in ("broker", "broker-processed"):
+    for folder in ("broker", "broker-processed", "broker-control"):
         (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(VAR_DIR / "broker"),
         "data_folder_out": str(VAR_DIR / "broker"),
         "processed_folder": str(VAR_DIR / "broker-processed"),
+        # Fanout bindings (worker remote control); kombu's default is ./control in the working directory.
+        "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
@@ -204,13 +212,39 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {}
 
-EMAIL_BACKEND = env.str(
-    "DJANGO_EMAIL_BACKEND",
-    default="django.core.mail.backends.smtp.EmailBackend"
-    if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
-)
+# ---- Nudges and email (nudges app; password reset in accounts) ----------------------------
+# Links in emails are absolute, so Vida needs the address people reach it at.
+VIDA_BASE_URL = (
+    env.str("VIDA_BASE_URL") if PRODUCTION else env.str("VIDA_BASE_URL", default="http://127.0.0.1:8000")
+).rstrip("/")
+
+# Mail goes where EMAIL_URL says, in django-environ's form: smtp://user:password@host:25,
+# smtp+tls://...:587 (STARTTLS), smtp+ssl://...:465. Required in production. In development,
+# unset, every email is written as one readable .eml file under var/mail/ (vida/mail.py).
+if PRODUCTION or env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "vida.mail.FolderBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+# A backend class named outright wins over EMAIL_URL (the bench's counting backend).
+EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default=EMAIL_BACKEND)
+# A stuck SMTP server fails a send (and it is retried) instead of holding a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Vida <no-reply@vida.localhost>")
+
+# One dispatch pass a minute, at the start of the minute, since reminder times are
+# whole minutes. A pass that waited in the queue past the next one is dropped.
+CELERY_BEAT_SCHEDULE["nudges-dispatch"] = {
+    "task": "nudges.tasks.dispatch_nudges",
+    "schedule": crontab(),
+    "options": {"expires": 55},
+}
+# Nudge ids per send task: one message per nudge drains ~1,000/s, batches of 100 run 15-50x faster.
+VIDA_NUDGE_BATCH_SIZE = env.int("VIDA_NUDGE_BATCH_SIZE", default=100)
+# A worker's claim on a batch lasts this long; a batch still claimed after it (its
+# worker died) goes back to the outbox. Much longer than a batch takes to send.
+VIDA_NUDGE_CLAIM_SECONDS = env.int("VIDA_NUDGE_CLAIM_SECONDS", default=600)
+# ---- end of nudges and email -----------------------------------------------------------------
 
 # Logs carry request paths and status codes, never bodies: check-ins are health data.
 LOGGING = {

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("screening.urls")),
     path("", include("stretches.urls")),
     path("", include("careteam.urls")),
+    path("", include("nudges.urls")),
 ]

@@ -1,0 +1,117 @@
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.api.serializers import timezone_field
+from nudges.models import PATIENT_KINDS, Channel, Kind, Nudge, in_quiet_hours
+from nudges.notices import describe
+
+TIME_FORMAT = "%H:%M"
+
+
+def time_field(help_text):
+    return serializers.TimeField(
+        format=TIME_FORMAT,
+        input_formats=[TIME_FORMAT, "%H:%M:%S"],
+        help_text=help_text,
+        error_messages={"invalid": _("Use a 24-hour time from 00:00 to 23:59, such as 07:30.")},
+    )
+
+
+class ChoiceListField(serializers.MultipleChoiceField):
+    """A JSON list of choices. A string or an object is refused, not read character by character or key by key."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list | tuple):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class ReminderSettingsSerializer(serializers.Serializer):
+    """A patient's reminder settings. PUT replaces them whole: every field is required."""
+
+    kinds = ChoiceListField(
+        choices=[(kind.value, kind.label) for kind in PATIENT_KINDS],
+        help_text="The kinds of nudge that are on; the others are off.",
+        error_messages={
+            "invalid_choice": _(
+                '"{input}" is not a kind of reminder: use checkin_reminder, stretch_nudge or reengagement.'
+            )
+        },
+    )
+    channels = ChoiceListField(
+        choices=Channel.choices,
+        help_text="Where nudges arrive: by email, in the app, both or (an empty list) neither.",
+        error_messages={"invalid_choice": _('"{input}" is not a channel: use email or in_app.')},
+    )
+    reminder_time = time_field("Local time of day for reminders, HH:MM (24-hour).")
+    timezone = timezone_field(help_text="IANA time zone for reminders; the profile's unless set.")
+    quiet_hours_start = time_field("No nudges from this local time ... (HH:MM)")
+    quiet_hours_end = time_field("... until this one (HH:MM). Equal to the start: no quiet hours.")
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        attrs["reminder_time"] = attrs["reminder_time"].replace(second=0, microsecond=0)
+        start = attrs["quiet_hours_start"] = attrs["quiet_hours_start"].replace(second=0, microsecond=0)
+        end = attrs["quiet_hours_end"] = attrs["quiet_hours_end"].replace(second=0, microsecond=0)
+        if in_quiet_hours(attrs["reminder_time"], start, end):
+            raise serializers.ValidationError(
+                {
+                    "reminder_time": [
+                        f"{attrs['reminder_time']:%H:%M} is inside your quiet hours "
+                        f"({start:%H:%M}-{end:%H:%M}): choose a time outside them, or change the quiet hours."
+                    ]
+                }
+            )
+        attrs["kinds"] = sorted(attrs["kinds"])
+        attrs["channels"] = sorted(attrs["channels"])
+        return attrs
+
+    def to_representation(self, preferences):
+        return {
+            "kinds": preferences.kinds(PATIENT_KINDS),
+            "channels": preferences.channels(),
+            "reminder_time": preferences.reminder_time.strftime(TIME_FORMAT),
+            "timezone": preferences.zone_name,
+            "quiet_hours_start": preferences.quiet_hours_start.strftime(TIME_FORMAT),
+            "quiet_hours_end": preferences.quiet_hours_end.strftime(TIME_FORMAT),
+        }
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=Kind.choices, read_only=True)
+    title = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="Site path the notice leads to.")
+    read = serializers.BooleanField(
+        read_only=True, help_text='PATCH {"read": true|false} marks it read or unread.'
+    )
+
+    class Meta:
+        model = Nudge
+        fields = ["id", "kind", "title", "text", "url", "local_date", "created_at", "read", "read_at"]
+        read_only_fields = ["id", "local_date", "created_at", "read_at"]
+
+    def get_title(self, nudge) -> str:
+        return describe(nudge)["title"]
+
+    def get_text(self, nudge) -> str:
+        return describe(nudge)["text"]
+
+    def get_url(self, nudge) -> str | None:
+        return describe(nudge)["url"]
+
+
+class NotificationReadSerializer(serializers.Serializer):
+    read = serializers.BooleanField()
+
+
+class MarkedReadSerializer(serializers.Serializer):
+    marked_read = serializers.IntegerField(help_text="How many notices were unread and are now read.")

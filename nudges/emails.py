@@ -1,0 +1,77 @@
+"""A nudge as an email: the wording of its kind, a link straight to the page, a one-click unsubscribe.
+
+Unsubscribe links are signed (django.core.signing) with a salt of their own,
+name the person by public id and the kind, and never expire: RFC 8058 asks
+that they keep working. Mail clients POST ``List-Unsubscribe=One-Click`` to the
+same URL (nudges.views.unsubscribe).
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from accounts.models import User
+from nudges.content import WORDING
+from nudges.models import Kind
+from vida.emails import absolute_url, build_email
+
+UNSUBSCRIBE_SALT = "vida.nudges.unsubscribe"
+
+
+class BadUnsubscribeLink(Exception):
+    """Tampered, signed for something else, or naming nobody we know."""
+
+
+def unsubscribe_token(user, kind):
+    return signing.dumps([str(user.public_id), kind], salt=UNSUBSCRIBE_SALT, compress=False)
+
+
+def read_unsubscribe_token(token):
+    """``(user, kind)`` from a token, or BadUnsubscribeLink."""
+    try:
+        public_id, kind = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise BadUnsubscribeLink(str(error)) from None
+    if kind not in WORDING:
+        raise BadUnsubscribeLink(f"unknown kind {kind!r}")
+    try:
+        user = User.objects.get(public_id=public_id)
+    except (User.DoesNotExist, ValueError, ValidationError):
+        raise BadUnsubscribeLink("nobody with that id") from None
+    return user, Kind(kind)
+
+
+def unsubscribe_url(user, kind):
+    return absolute_url(reverse("nudges:unsubscribe", kwargs={"token": unsubscribe_token(user, kind)}))
+
+
+def message_id(nudge):
+    """Stable per nudge: if a worker dies between the SMTP server's acceptance and our record of
+    it, the copy sent again carries the same Message-ID, and mailboxes that deduplicate show one."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ")
+    return f"<nudge-{nudge.pk}@{domain}>"
+
+
+def nudge_email(nudge):
+    """The EmailMultiAlternatives for ``nudge`` (its recipient loaded)."""
+    user = nudge.recipient
+    wording = WORDING[nudge.kind]
+    unsubscribe = unsubscribe_url(user, nudge.kind)
+    context = {
+        "name": user.display_name or user.username,
+        "wording": wording,
+        "link": absolute_url(reverse(wording.link_name)),
+        "settings_link": absolute_url(reverse("settings")) + "#reminders",
+        "unsubscribe_url": unsubscribe,
+    }
+    return build_email(
+        wording.template,
+        context,
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Message-ID": message_id(nudge),
+        },
+    )
