@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 
 from careteam import actions, clinic
 from careteam.api.serializers import NoteSerializer
+from careteam.clinic import FLAG_WORDS
 from careteam.models import AccessLogEntry, CareLink, ClinicianNote, Read, ShareCode
 from checkins import trend_words, trends
 from checkins.views import chosen_days, trend_context
@@ -21,12 +22,6 @@ from vida.access import access_patient
 from vida.forms import first_errors, form_values
 from vida.permissions import clinician_required, patient_required
 
-FLAG_WORDS = {
-    "red_flag": "red flag",
-    "worsening": "worsening",
-    "improving": "improving",
-    "no_recent_checkin": "no recent check-in",
-}
 SCREENINGS_SHOWN = 10
 NOTES_SHOWN = 50
 ACCESS_DAYS_SHOWN = 60

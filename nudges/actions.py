@@ -3,19 +3,21 @@
 from django.db import transaction
 from django.utils import timezone
 
-from nudges.models import PATIENT_KINDS, Channel, Nudge, NudgePreferences
+from nudges.models import Channel, Nudge, NudgePreferences, kinds_for
 
 
 @transaction.atomic
 def save_preferences(user, values):
     """Replace the person's reminder settings with validated ``values`` (the API's field names).
 
-    ``kinds`` and ``channels`` list what is on; a patient's clinician kinds are
-    left as they are. A reminder time zone equal to the profile's is stored as
+    ``kinds`` and ``channels`` list what is on, among the kinds of the person's
+    role (the other role's columns are left as they are). A reminder time zone equal to the profile's is stored as
     "follow the profile", so changing the profile's zone later moves the reminders too.
     """
-    preferences, _ = NudgePreferences.objects.select_for_update().get_or_create(user=user)
-    for kind in PATIENT_KINDS:
+    preferences, _ = NudgePreferences.objects.select_for_update().get_or_create(
+        user=user, defaults={"reminder_time": NudgePreferences.default_reminder_time(user.role)}
+    )
+    for kind in kinds_for(user):
         setattr(preferences, kind, kind in values["kinds"])
     for channel in Channel.values:
         setattr(preferences, channel, channel in values["channels"])
@@ -29,7 +31,9 @@ def save_preferences(user, values):
 
 def unsubscribe(user, kind):
     """Turn one kind of nudge off (the one-click link in its emails)."""
-    preferences, _ = NudgePreferences.objects.get_or_create(user=user)
+    preferences, _ = NudgePreferences.objects.get_or_create(
+        user=user, defaults={"reminder_time": NudgePreferences.default_reminder_time(user.role)}
+    )
     if getattr(preferences, kind):
         NudgePreferences.objects.filter(pk=preferences.pk).update(**{kind: False}, updated_at=timezone.now())
 

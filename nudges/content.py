@@ -1,10 +1,13 @@
 """What each kind of nudge says and where it leads: the in-app notice and the email share it.
 
 No health details, ever: a name, the kind of nudge and a link. Not the pain
-figures, not the screening answers.
+figures, not the screening answers. The clinician's digest also names each
+flagged patient's flags, in words.
 """
 
 from dataclasses import dataclass
+
+from django.urls import reverse
 
 from nudges.models import Kind
 
@@ -41,4 +44,52 @@ WORDING = {
         link_label="Check in",
         unsubscribe_label="welcome-back messages",
     ),
+    Kind.CLINICIAN_DIGEST: Wording(
+        title="Your patients this morning",
+        text="Some of your patients have a flag. They are at the top of your clinic list.",
+        link_name="clinic",
+        link_label="Open the clinic list",
+        unsubscribe_label="morning digests",
+        template="nudges/email/digest",
+    ),
+    Kind.RED_FLAG_ALERT: Wording(
+        title="A patient's screening needs checking",
+        text="{patient}'s latest screening raised a red flag that needs checking. Please review it.",
+        link_name="clinic",
+        link_label="Open their record",
+        unsubscribe_label="red-flag alerts",
+    ),
 }
+
+
+def alert_patient(nudge):
+    """The patient a red-flag alert is about: (display name, public id), or None if they are gone.
+
+    Read from the ``alert_patient_*`` annotations of ``Nudge.objects.notifications_for``
+    when present, else looked up.
+    """
+    if hasattr(nudge, "alert_patient_id"):
+        found = (nudge.alert_patient_name, nudge.alert_patient_id) if nudge.alert_patient_id else None
+    else:
+        from screening.models import ScreeningResponse
+
+        row = ScreeningResponse.objects.filter(pk=nudge.reference).select_related("patient").first()
+        found = (str(row.patient), row.patient.public_id) if row else None
+    return found
+
+
+def text_of(nudge):
+    wording = WORDING[nudge.kind]
+    if nudge.kind == Kind.RED_FLAG_ALERT:
+        patient = alert_patient(nudge)
+        return wording.text.format(patient=patient[0] if patient else "A patient")
+    return wording.text
+
+
+def link_of(nudge):
+    """The site path the nudge leads to: its kind's page, or for an alert, that patient's record."""
+    if nudge.kind == Kind.RED_FLAG_ALERT:
+        patient = alert_patient(nudge)
+        if patient:
+            return reverse("clinic-patient", kwargs={"patient_id": patient[1]})
+    return reverse(WORDING[nudge.kind].link_name)

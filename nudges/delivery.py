@@ -64,15 +64,16 @@ def backoff_seconds(retries):
 
 
 def still_wanted(nudge, now):
-    """Whether the email is still worth sending now. One that waited past its local day or
-    into quiet hours is not, nor one whose kind or email channel was turned off meanwhile."""
+    """Whether the email is still worth sending now. One that waited into quiet hours is not,
+    nor a daily one that waited past its local day, nor one whose kind or email channel was
+    turned off meanwhile. A red-flag alert (sent once per screening) is not tied to a day."""
     preferences = NudgePreferences.for_user(nudge.recipient)
     if not (preferences.wants(nudge.kind) and preferences.email):
         return False
     local = now.astimezone(zoneinfo.ZoneInfo(preferences.zone_name))
-    return local.date() == nudge.local_date and not preferences.is_quiet(
-        local.time().replace(second=0, microsecond=0)
-    )
+    if nudge.reference is None and local.date() != nudge.local_date:
+        return False
+    return not preferences.is_quiet(local.time().replace(second=0, microsecond=0))
 
 
 def send_nudges(nudge_ids, now=None):

@@ -6,13 +6,17 @@ that they keep working. Mail clients POST ``List-Unsubscribe=One-Click`` to the
 same URL (nudges.views.unsubscribe).
 """
 
+import operator
+from functools import reduce
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import User
-from nudges.content import WORDING
+from nudges.content import WORDING, link_of, text_of
 from nudges.models import Kind
 from vida.emails import absolute_url, build_email
 
@@ -61,7 +65,9 @@ def nudge_email(nudge):
     context = {
         "name": user.display_name or user.username,
         "wording": wording,
-        "link": absolute_url(reverse(wording.link_name)),
+        "text": text_of(nudge),
+        "link": absolute_url(link_of(nudge)),
+        "patients": digest_patients(user) if nudge.kind == Kind.CLINICIAN_DIGEST else [],
         "settings_link": absolute_url(reverse("settings")) + "#reminders",
         "unsubscribe_url": unsubscribe,
     }
@@ -75,3 +81,23 @@ def nudge_email(nudge):
             "Message-ID": message_id(nudge),
         },
     )
+
+
+# A digest names at most this many patients; the rest are "and N more" on the clinic list.
+DIGEST_NAMES = 25
+
+
+def digest_patients(clinician):
+    """The clinician's flagged patients, worst first, as (name, flag words, absolute link): the
+    clinic list's own ranking and flags (careteam.clinic), nothing computed here."""
+    from careteam.clinic import FLAG_WORDS, ranked_patients
+    from checkins.trends import flags_of
+    from nudges.rules import DIGEST_FLAGS
+
+    flagged = ranked_patients(clinician).filter(reduce(operator.or_, (Q(**{f: True}) for f in DIGEST_FLAGS)))
+    rows = []
+    for patient in flagged[:DIGEST_NAMES]:
+        words = [FLAG_WORDS[flag] for flag in flags_of(patient) if flag in DIGEST_FLAGS]
+        link = absolute_url(reverse("clinic-patient", kwargs={"patient_id": patient.public_id}))
+        rows.append({"name": str(patient), "flags": ", ".join(words), "link": link})
+    return rows

@@ -2,7 +2,7 @@
 
 from accounts.timezones import timezone_names
 from nudges.api.serializers import ReminderSettingsSerializer
-from nudges.models import PATIENT_KINDS, Channel, NudgePreferences
+from nudges.models import Channel, NudgePreferences, kinds_for
 from vida.forms import error_summary
 
 FIELDS = ["kinds", "channels", "reminder_time", "timezone", "quiet_hours_start", "quiet_hours_end"]
@@ -18,6 +18,8 @@ KIND_HINTS = {
     "checkin_reminder": "At your reminder time, if you have not checked in that day.",
     "stretch_nudge": "When you have not finished a stretch for 3 days.",
     "reengagement": "After 3 days without a check-in; then less and less often.",
+    "clinician_digest": "Each morning at your digest time: your patients with a flag, by name and flag.",
+    "red_flag_alert": "As soon as a linked patient's screening raises a red flag (outside your quiet hours).",
 }
 
 
@@ -30,7 +32,7 @@ def posted_values(post):
 
 
 def current_values(user):
-    return ReminderSettingsSerializer(NudgePreferences.for_user(user)).data
+    return ReminderSettingsSerializer(NudgePreferences.for_user(user), context={"user": user}).data
 
 
 def form_context(user, values, errors):
@@ -45,8 +47,14 @@ def form_context(user, values, errors):
                 "hint": KIND_HINTS[kind],
                 "checked": kind in values["kinds"],
             }
-            for kind in PATIENT_KINDS
+            for kind in kinds_for(user)
         ],
+        "time_label": "Digest time" if user.is_clinician else "Reminder time",
+        "time_hint": (
+            "Your local time. The morning digest of flagged patients comes then."
+            if user.is_clinician
+            else "Your local time. The check-in reminder comes then, only if you have not checked in yet that day."
+        ),
         "channels": [
             {
                 "value": Channel.EMAIL,
@@ -55,7 +63,7 @@ def form_context(user, values, errors):
             },
             {
                 "value": Channel.IN_APP,
-                "label": "In the app, on Today",
+                "label": "In the app, on Clinic" if user.is_clinician else "In the app, on Today",
                 "checked": Channel.IN_APP in values["channels"],
             },
         ],

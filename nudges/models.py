@@ -10,7 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from accounts.timezones import validate_timezone
 
@@ -19,12 +19,18 @@ class Kind(models.TextChoices):
     CHECKIN_REMINDER = "checkin_reminder", "Daily check-in reminder"
     STRETCH_NUDGE = "stretch_nudge", "Stretch nudge"
     REENGAGEMENT = "reengagement", "Welcome-back message"
-    # For clinicians; sent from the care-team round on (see nudges/rules.py).
-    CLINICIAN_DIGEST = "clinician_digest", "Daily digest of flagged patients"
+    # For clinicians (see nudges/rules.py).
+    CLINICIAN_DIGEST = "clinician_digest", "Morning digest of flagged patients"
     RED_FLAG_ALERT = "red_flag_alert", "Red-flag alert"
 
 
 PATIENT_KINDS = [Kind.CHECKIN_REMINDER, Kind.STRETCH_NUDGE, Kind.REENGAGEMENT]
+CLINICIAN_KINDS = [Kind.CLINICIAN_DIGEST, Kind.RED_FLAG_ALERT]
+
+
+def kinds_for(user):
+    """The kinds of nudge a person can get: a patient's three, or a clinician's two."""
+    return CLINICIAN_KINDS if user.is_clinician else PATIENT_KINDS
 
 
 class Channel(models.TextChoices):
@@ -40,6 +46,8 @@ class NudgePreferences(models.Model):
     """
 
     DEFAULT_REMINDER_TIME = dt.time(19, 0)
+    # A clinician's reminder time is when their digest arrives: in the morning, before clinic.
+    CLINICIAN_REMINDER_TIME = dt.time(8, 0)
     DEFAULT_QUIET_HOURS = (dt.time(21, 30), dt.time(8, 0))
 
     user = models.OneToOneField(
@@ -73,12 +81,18 @@ class NudgePreferences(models.Model):
         return f"nudge preferences of {self.user}"
 
     @classmethod
+    def default_reminder_time(cls, role):
+        from accounts.models import Role
+
+        return cls.CLINICIAN_REMINDER_TIME if role == Role.CLINICIAN else cls.DEFAULT_REMINDER_TIME
+
+    @classmethod
     def for_user(cls, user):
         """The person's saved preferences, or the defaults (unsaved) if they never changed them."""
         try:
             return user.nudge_preferences
         except cls.DoesNotExist:
-            return cls(user=user)
+            return cls(user=user, reminder_time=cls.default_reminder_time(user.role))
 
     @property
     def zone_name(self):
@@ -120,8 +134,24 @@ class NudgeQuerySet(models.QuerySet):
         return self.filter(recipient=user)
 
     def notifications_for(self, user):
-        """The person's in-app notices, newest first (uses ``nudge_in_app_recent``)."""
-        return self.for_recipient(user).filter(in_app=True).order_by("-created_at")
+        """The person's in-app notices, newest first (uses ``nudge_in_app_recent``).
+
+        A red-flag alert names its patient and links to their record: both come
+        along here (``alert_patient_id``, ``alert_patient_name``), so a list of
+        notices is one query.
+        """
+        from screening.models import ScreeningResponse
+
+        about = ScreeningResponse.objects.filter(pk=OuterRef("reference"))
+        return (
+            self.for_recipient(user)
+            .filter(in_app=True)
+            .annotate(
+                alert_patient_id=Subquery(about.values("patient__public_id")[:1]),
+                alert_patient_name=Subquery(about.values("patient__display_name")[:1]),
+            )
+            .order_by("-created_at")
+        )
 
 
 class Nudge(models.Model):
@@ -144,10 +174,10 @@ class Nudge(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     local_date = models.DateField(help_text="The recipient's local day the nudge is for.")
-    # Extension point for kinds sent once per record rather than once per day:
-    # the red-flag alert will carry the ScreeningResponse id here, so a clinician
-    # is alerted once per response (constraint nudge_once_per_reference). Null for
-    # the daily kinds (constraint nudge_once_per_kind_per_local_day).
+    # For kinds sent once per record rather than once per day: the red-flag alert
+    # carries the ScreeningResponse id here, so a clinician is alerted once per
+    # response (constraint nudge_once_per_reference). Null for the daily kinds
+    # (constraint nudge_once_per_kind_per_local_day).
     reference = models.UUIDField(null=True, blank=True, editable=False)
     email = models.BooleanField("by email")
     in_app = models.BooleanField("in the app")

@@ -3,11 +3,10 @@
 import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from checkins.models import CheckIn
-from nudges.content import WORDING
+from nudges.content import WORDING, link_of, text_of
 from nudges.models import Kind, Nudge
 
 # /today/ shows the unread notices of the last few days, newest first.
@@ -17,13 +16,11 @@ TODAY_NOTICE_LIMIT = 3
 
 def describe(nudge):
     """The notice's words and link, from its kind's wording (nothing about the person's health)."""
-    wording = WORDING.get(nudge.kind)
-    if wording is None:
-        return {"title": nudge.get_kind_display(), "text": "", "url": None, "link_label": ""}
+    wording = WORDING[nudge.kind]
     return {
         "title": wording.title,
-        "text": wording.text,
-        "url": reverse(wording.link_name),
+        "text": text_of(nudge),
+        "url": link_of(nudge),
         "link_label": wording.link_label,
     }
 

@@ -31,12 +31,14 @@ At most one nudge of a kind per person per local day is the database's promise
 (Nudge's unique constraint); the "not nudged yet" conditions here only keep a
 pass from trying again.
 
-Extension point for the clinician kinds: a rule is a function ``(now, clocks)``
-returning DueNudge rows, added to RULES. The daily digest is
-``_people(Role.CLINICIAN, Kind.CLINICIAN_DIGEST)`` through ``_at_send_time`` with
-"has a linked patient with a flag" as its condition; the red-flag alert is not
-time-windowed and returns one row per (linked clinician, screening response)
-with ``reference`` set to the response id.
+For clinicians:
+
+- morning digest: at their reminder time (08:00 unless changed), when at least
+  one actively linked patient has a flag that asks for attention (DIGEST_FLAGS,
+  computed by checkins.trends' own SQL); once a local day;
+- red-flag alert: one per (linked clinician, screening with a red flag taken
+  while they were linked), at any time outside their quiet hours, once per
+  screening (``Nudge.reference`` holds the screening's id).
 """
 
 import datetime as dt
@@ -46,10 +48,11 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, UUIDField, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role, User
+from checkins import trends
 from checkins.models import CheckIn
 from nudges.models import Channel, Kind, Nudge, NudgePreferences
 from screening.models import ScreeningResponse
@@ -112,9 +115,10 @@ def local_clocks(now, zone_names):
     return clocks
 
 
-def _preference(name):
+def _preference(name, role):
     field = NudgePreferences._meta.get_field(name)
-    return Coalesce(F(f"nudge_preferences__{name}"), Value(field.default, output_field=field.__class__()))
+    default = NudgePreferences.default_reminder_time(role) if name == "reminder_time" else field.default
+    return Coalesce(F(f"nudge_preferences__{name}"), Value(default, output_field=field.__class__()))
 
 
 def _people(role, kind):
@@ -126,12 +130,16 @@ def _people(role, kind):
     return (
         User.objects.filter(role=role, is_active=True)
         .alias(
-            **{f"pref_{name}": _preference(name) for name in PREFERENCE_COLUMNS if name not in Channel.values}
+            **{
+                f"pref_{name}": _preference(name, role)
+                for name in PREFERENCE_COLUMNS
+                if name not in Channel.values
+            }
         )
         .annotate(
             nudge_zone=Coalesce(F("nudge_preferences__timezone"), F("timezone")),
-            pref_email=_preference(Channel.EMAIL),
-            pref_in_app=_preference(Channel.IN_APP),
+            pref_email=_preference(Channel.EMAIL, role),
+            pref_in_app=_preference(Channel.IN_APP, role),
         )
         .filter(**{f"pref_{kind}": True})
         .filter(Q(pref_in_app=True) | (Q(pref_email=True) & ~Q(email="")))
@@ -262,11 +270,80 @@ def due_reengagements(now, clocks):
     return _at_send_time(patients, clocks, rule)
 
 
-# Kind -> rule. The clinician digest and red-flag alert join here (see the module docstring).
+# The flags that put a patient in the clinician's morning digest: the ones that
+# ask for attention (an improving patient is good news for the clinic page).
+DIGEST_FLAGS = ("red_flag", "worsening", "no_recent_checkin")
+# A red flag raised longer ago than this is not alerted any more (it waits on the
+# clinic list): enough to outlast any quiet hours, short enough that switching
+# alerts on never floods a clinician with old news.
+ALERT_WINDOW = dt.timedelta(days=1)
+RED_FLAG_URGENCIES = [
+    urgency for urgency in ScreeningResponse.Urgency.values if urgency != ScreeningResponse.Urgency.NONE
+]
+
+
+def due_clinician_digests(now, clocks):
+    """Clinicians at their digest time with at least one linked patient flagged (DIGEST_FLAGS).
+
+    The flags are checkins.trends' own SQL, over every patient's local dates.
+    """
+    patient_dates = trends.LocalDates.for_patients(
+        User.objects.filter(role=Role.PATIENT, is_active=True), now
+    )
+    flags = trends.flag_annotations(patient_dates)
+    flagged = (
+        User.objects.filter(
+            role=Role.PATIENT,
+            is_active=True,
+            care_links__clinician=OuterRef("pk"),
+            care_links__unlinked_at__isnull=True,
+        )
+        .annotate(**{name: flags[name] for name in DIGEST_FLAGS})
+        .filter(reduce(operator.or_, (Q(**{name: True}) for name in DIGEST_FLAGS)))
+    )
+
+    def rule(clock):
+        return Exists(flagged) & ~_nudged(Kind.CLINICIAN_DIGEST, gte=clock.today)
+
+    return _at_send_time(_people(Role.CLINICIAN, Kind.CLINICIAN_DIGEST), clocks, rule)
+
+
+def due_red_flag_alerts(now, clocks):
+    """One row per (linked clinician, red-flag screening) not alerted yet: ``nudge_reference`` is the screening.
+
+    Only screenings taken while the link was active and within ALERT_WINDOW,
+    still unreviewed; sent at any time of day outside the clinician's quiet hours.
+    """
+    screening = "patient_links__patient__screenings"
+    alerts = (
+        _people(Role.CLINICIAN, Kind.RED_FLAG_ALERT)
+        .filter(
+            Q(patient_links__unlinked_at__isnull=True),
+            # Positive conditions only: on a multi-valued relation a negated one
+            # would become "no screening of theirs is clear" instead of "this one is not".
+            Q(**{f"{screening}__urgency__in": RED_FLAG_URGENCIES}),
+            Q(**{f"{screening}__reviewed_at__isnull": True}),
+            Q(**{f"{screening}__created_at__gte": now - ALERT_WINDOW}),
+            Q(**{f"{screening}__created_at__gte": F("patient_links__linked_at")}),
+        )
+        .annotate(nudge_reference=F(f"{screening}__id"))
+    )
+    alerted = Nudge.objects.filter(
+        recipient=OuterRef("pk"), kind=Kind.RED_FLAG_ALERT, reference=OuterRef("nudge_reference")
+    )
+    alerts = alerts.exclude(Exists(alerted))
+    branches = [Q(nudge_zone=name) & ~in_quiet_hours(clock.time) for name, clock in clocks.items()]
+    return alerts.filter(reduce(operator.or_, branches)) if branches else alerts.none()
+
+
+# Kind -> rule: a function (now, clocks) -> queryset of recipients, with
+# ``nudge_reference`` annotated for the kinds sent once per record.
 RULES = {
     Kind.CHECKIN_REMINDER: due_checkin_reminders,
     Kind.STRETCH_NUDGE: due_stretch_nudges,
     Kind.REENGAGEMENT: due_reengagements,
+    Kind.CLINICIAN_DIGEST: due_clinician_digests,
+    Kind.RED_FLAG_ALERT: due_red_flag_alerts,
 }
 
 
@@ -281,7 +358,16 @@ def due_nudges(now):
                 cursor.execute("SET LOCAL jit = off")
         clocks = local_clocks(now, zones_in_use())
         for kind, rule in RULES.items():
-            rows = rule(now, clocks).values_list("pk", "nudge_zone", "pref_email", "pref_in_app", "email")
-            for pk, zone, by_email, in_app, address in rows:
-                due.append(DueNudge(pk, kind, clocks[zone].today, bool(by_email and address), bool(in_app)))
+            recipients = rule(now, clocks)
+            if "nudge_reference" not in recipients.query.annotations:
+                recipients = recipients.annotate(nudge_reference=Value(None, output_field=UUIDField()))
+            rows = recipients.values_list(
+                "pk", "nudge_zone", "pref_email", "pref_in_app", "email", "nudge_reference"
+            )
+            for pk, zone, by_email, in_app, address, reference in rows:
+                due.append(
+                    DueNudge(
+                        pk, kind, clocks[zone].today, bool(by_email and address), bool(in_app), reference
+                    )
+                )
     return due

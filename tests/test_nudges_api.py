@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from nudges.models import Kind, Nudge, NudgePreferences, Status
 from tests.conftest import client_for
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,9 +97,27 @@ def test_a_missing_field_or_a_body_of_the_wrong_shape_is_a_400(patient_api, pati
     assert not NudgePreferences.objects.filter(user=patient).exists()
 
 
-def test_only_patients_have_reminder_settings(clinician_api, anon_api):
-    assert clinician_api.get(URL).status_code == 403
-    assert clinician_api.put(URL, DEFAULTS, format="json").status_code == 403
+def test_a_clinician_has_their_own_two_kinds_and_a_morning_digest_time(clinician_api):
+    body = clinician_api.get(URL).json()
+    assert body["kinds"] == ["clinician_digest", "red_flag_alert"]
+    assert body["reminder_time"] == "08:00"
+    wrong = clinician_api.put(URL, {**DEFAULTS, "kinds": ["checkin_reminder"]}, format="json")
+    assert wrong.status_code == 400 and list(wrong.json()) == ["kinds"]
+    changed = clinician_api.put(
+        URL, {**DEFAULTS, "kinds": ["red_flag_alert"], "reminder_time": "08:30"}, format="json"
+    )
+    assert changed.status_code == 200
+    assert changed.json()["kinds"] == ["red_flag_alert"] and changed.json()["reminder_time"] == "08:30"
+
+
+def test_patients_cannot_turn_on_clinician_kinds(patient_api):
+    response = patient_api.put(URL, {**DEFAULTS, "kinds": ["clinician_digest"]}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["kinds"]
+
+
+def test_staff_and_anonymous_have_no_reminder_settings(anon_api):
+    staff = UserFactory(role="staff", is_staff=True)
+    assert client_for(staff).get(URL).status_code == 403
     assert anon_api.get(URL).status_code == 401
 
 
@@ -168,8 +187,12 @@ def test_another_patients_notifications_are_never_visible(patient_api, other_api
     assert [r["id"] for r in other_api.get(NOTIFICATIONS).json()["results"]] == [str(theirs.pk)]
 
 
-def test_notifications_are_for_patients_only(clinician_api, anon_api):
-    assert clinician_api.get(NOTIFICATIONS).status_code == 403
+def test_notifications_are_for_patients_and_clinicians(clinician, clinician_api, anon_api, patient):
+    nudge(patient)
+    nudge(clinician, kind=Kind.CLINICIAN_DIGEST)
+    mine = clinician_api.get(NOTIFICATIONS).json()["results"]
+    assert [n["kind"] for n in mine] == ["clinician_digest"] and mine[0]["url"] == "/clinic/"
+    assert client_for(UserFactory(role="staff", is_staff=True)).get(NOTIFICATIONS).status_code == 403
     assert anon_api.get(NOTIFICATIONS).status_code == 401
 
 

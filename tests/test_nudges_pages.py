@@ -89,10 +89,16 @@ def test_a_mistake_shows_the_form_again_with_the_error_and_saves_nothing(
     assert not NudgePreferences.objects.filter(user=patient).exists()
 
 
-def test_clinicians_have_no_reminders_section(client, clinician):
+def test_clinicians_choose_their_digest_and_alerts(client, clinician):
     client.force_login(clinician)
-    assert 'id="reminders"' not in client.get("/settings/").content.decode()
-    assert client.post("/settings/reminders/", FORM).status_code == 404
+    page = client.get("/settings/").content.decode()
+    assert 'id="reminders"' in page and "Digest time" in page
+    assert 'value="clinician_digest"' in page and 'value="red_flag_alert"' in page
+    assert 'value="checkin_reminder"' not in page
+    assert client.post("/settings/reminders/", FORM).status_code == 400  # a patient's kinds
+    saved = client.post("/settings/reminders/", {**FORM, "kinds": ["red_flag_alert"]})
+    assert saved.status_code == 302
+    assert NudgePreferences.objects.get(user=clinician).clinician_digest is False
 
 
 # --- notices on /today/ -----------------------------------------------------------------------------

@@ -26,3 +26,13 @@ class ClinicianAPIMixin:
     """An endpoint for a clinician about their linked patients (vida.access.access_patient)."""
 
     audience = Audience.CLINICIAN
+
+
+class PersonAPIMixin:
+    """An endpoint about the requester's own account, for patients and clinicians alike (reminders, notices)."""
+
+    audience = Audience.PATIENT_OR_CLINICIAN
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        timezone.activate(request.user.zone)

@@ -21,6 +21,7 @@ class Audience(enum.Enum):
     SIGNED_IN = "signed_in"  # any signed-in person (the questionnaire, the video library)
     PATIENT = "patient"  # a patient, about their own record
     CLINICIAN = "clinician"  # a clinician, about linked patients
+    PATIENT_OR_CLINICIAN = "patient_or_clinician"  # either, about their own account (reminders, notices)
 
     def admits(self, user):
         if self is Audience.PUBLIC:
@@ -31,6 +32,8 @@ class Audience(enum.Enum):
             return user.is_patient
         if self is Audience.CLINICIAN:
             return user.is_clinician
+        if self is Audience.PATIENT_OR_CLINICIAN:
+            return user.is_patient or user.is_clinician
         return True
 
 
@@ -64,3 +67,4 @@ def _page_for(role_check):
 # Pages: others are sent to log in, or told the page does not exist.
 patient_required = _page_for(Audience.PATIENT.admits)
 clinician_required = _page_for(Audience.CLINICIAN.admits)
+patient_or_clinician_required = _page_for(Audience.PATIENT_OR_CLINICIAN.admits)

@@ -185,7 +185,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # A check-in's first_region and the screening's leading_region share one enum.
-    "ENUM_NAME_OVERRIDES": {"LeadingRegionEnum": "vida.regions.LeadingRegion"},
+    "ENUM_NAME_OVERRIDES": {
+        "LeadingRegionEnum": "vida.regions.LeadingRegion",
+        "NudgeKindEnum": "nudges.models.Kind",
+    },
 }
 
 # Celery: the broker is the only moving part a check-in must never wait for.

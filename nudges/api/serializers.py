@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.api.serializers import timezone_field
-from nudges.models import PATIENT_KINDS, Channel, Kind, Nudge, in_quiet_hours
+from nudges.models import Channel, Kind, Nudge, in_quiet_hours, kinds_for
 from nudges.notices import describe
 
 TIME_FORMAT = "%H:%M"
@@ -29,16 +29,20 @@ class ChoiceListField(serializers.MultipleChoiceField):
 
 
 class ReminderSettingsSerializer(serializers.Serializer):
-    """A patient's reminder settings. PUT replaces them whole: every field is required."""
+    """A person's reminder settings. PUT replaces them whole: every field is required.
+
+    A patient's kinds are checkin_reminder, stretch_nudge and reengagement; a
+    clinician's clinician_digest and red_flag_alert (their reminder time is when
+    the morning digest arrives). The person is ``context["user"]``.
+    """
 
     kinds = ChoiceListField(
-        choices=[(kind.value, kind.label) for kind in PATIENT_KINDS],
-        help_text="The kinds of nudge that are on; the others are off.",
-        error_messages={
-            "invalid_choice": _(
-                '"{input}" is not a kind of reminder: use checkin_reminder, stretch_nudge or reengagement.'
-            )
-        },
+        choices=Kind.choices,
+        help_text=(
+            "The kinds of nudge that are on; the others are off. Patients: checkin_reminder, "
+            "stretch_nudge, reengagement. Clinicians: clinician_digest, red_flag_alert."
+        ),
+        error_messages={"invalid_choice": _('"{input}" is not a kind of reminder.')},
     )
     channels = ChoiceListField(
         choices=Channel.choices,
@@ -70,13 +74,19 @@ class ReminderSettingsSerializer(serializers.Serializer):
                     ]
                 }
             )
+        allowed = kinds_for(self.context.get("user") or self.context["request"].user)
+        others = sorted(set(attrs["kinds"]) - set(allowed))
+        if others:
+            raise serializers.ValidationError(
+                {"kinds": [f'"{others[0]}" is not for this account: use {", ".join(allowed)}.']}
+            )
         attrs["kinds"] = sorted(attrs["kinds"])
         attrs["channels"] = sorted(attrs["channels"])
         return attrs
 
     def to_representation(self, preferences):
         return {
-            "kinds": preferences.kinds(PATIENT_KINDS),
+            "kinds": preferences.kinds(kinds_for(preferences.user)),
             "channels": preferences.channels(),
             "reminder_time": preferences.reminder_time.strftime(TIME_FORMAT),
             "timezone": preferences.zone_name,

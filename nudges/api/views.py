@@ -11,11 +11,11 @@ from nudges.api.serializers import (
     ReminderSettingsSerializer,
 )
 from nudges.models import Nudge, NudgePreferences
-from vida.api import PatientAPIMixin
+from vida.api import PersonAPIMixin
 
 
-class ReminderSettingsView(PatientAPIMixin, generics.GenericAPIView):
-    """The patient's nudge preferences. PUT replaces them; a bad field is a 400 and changes nothing."""
+class ReminderSettingsView(PersonAPIMixin, generics.GenericAPIView):
+    """My nudge preferences (a patient's or a clinician's kinds). PUT replaces them; a bad field is a 400 and changes nothing."""
 
     serializer_class = ReminderSettingsSerializer
 
@@ -29,7 +29,7 @@ class ReminderSettingsView(PatientAPIMixin, generics.GenericAPIView):
         return Response(self.get_serializer(preferences).data)
 
 
-class NotificationList(PatientAPIMixin, generics.ListAPIView):
+class NotificationList(PersonAPIMixin, generics.ListAPIView):
     """In-app nudges, newest first. Mark one read with PATCH on its URL, or all with POST read-all/."""
 
     serializer_class = NotificationSerializer
@@ -38,7 +38,7 @@ class NotificationList(PatientAPIMixin, generics.ListAPIView):
         return Nudge.objects.notifications_for(self.request.user)
 
 
-class NotificationDetail(PatientAPIMixin, generics.GenericAPIView):
+class NotificationDetail(PersonAPIMixin, generics.GenericAPIView):
     serializer_class = NotificationSerializer
 
     def get_object(self):
@@ -57,7 +57,7 @@ class NotificationDetail(PatientAPIMixin, generics.GenericAPIView):
         return Response(self.get_serializer(notification).data)
 
 
-class NotificationsReadAll(PatientAPIMixin, APIView):
+class NotificationsReadAll(PersonAPIMixin, APIView):
     @extend_schema(request=None, responses=MarkedReadSerializer)
     def post(self, request):
         """Mark every in-app notice read."""

@@ -11,7 +11,7 @@ register = template.Library()
 @register.inclusion_tag("nudges/_settings_reminders.html", takes_context=True)
 def reminder_settings(context):
     user = context["request"].user
-    if not user.is_patient:
+    if not (user.is_patient or user.is_clinician):
         return {"show": False}
     values = forms.current_values(user)
     return {
