@@ -8,6 +8,13 @@ DEV_STAMP := $(VENV)/.dev-installed
 # Tests always run on PostgreSQL and Redis; these are the local defaults.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vida
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+# Throttles and lockouts are counted in this cache; the tests empty it between tests, so
+# it must be a Redis database of its own (never the broker's).
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/14
+
+# Without VIDA_ENV the settings are production's (secrets required, DEBUG off): every
+# target that runs Django here says it wants the development settings.
+DEV := VIDA_ENV=development
 
 .PHONY: run test lint lock bench migrate clean help
 
@@ -43,18 +50,19 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 
 run: $(RUNTIME_STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py seed_demo
 	scripts/run.sh
 
 test: $(DEV_STAMP) lint
 	scripts/test-services.sh
-	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	$(DEV) DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV) DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CACHE_URL=$(TEST_CACHE_URL) \
+		$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(DEV_STAMP)
 	scripts/test-services.sh
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(BIN)/python bench/run.py $(BENCH) $(BENCH_ARGS)
+	$(DEV) DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(BIN)/python bench/run.py $(BENCH) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var test-output

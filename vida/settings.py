@@ -1,12 +1,15 @@
 """Vida's settings, read once from the environment.
 
-With nothing set, Vida runs as a self-contained development server: SQLite in
-``var/`` and Celery on kombu's filesystem transport, so ``make run`` works on any
-machine. ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch to PostgreSQL and Redis.
+Secure by default: without ``VIDA_ENV`` the settings are the production ones,
+with the deployment hardening on, ``DEBUG`` off and no default for anything that
+would be unsafe: the secret key, the allowed hosts, the database, the broker and
+the shared cache must come from the environment.
 
-``VIDA_ENV=production`` turns on the deployment hardening and removes every
-default that would be unsafe there: the secret key, the allowed hosts and the
-database must then come from the environment.
+``VIDA_ENV=development`` (set by ``make run``, ``make test`` and ``make bench``)
+selects a self-contained development server: SQLite in ``var/``, Celery on
+kombu's filesystem transport and a file cache, so ``make run`` works on any
+machine. ``DATABASE_URL``, ``CELERY_BROKER_URL`` and ``CACHE_URL`` switch to
+PostgreSQL and Redis.
 """
 
 from pathlib import Path
@@ -18,7 +21,11 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
-VIDA_ENV = env.str("VIDA_ENV", default="development")
+VIDA_ENV = env.str("VIDA_ENV", default="production")
+if VIDA_ENV not in ("production", "development"):
+    raise environ.ImproperlyConfigured(
+        f"VIDA_ENV is 'production' (the default) or 'development', not {VIDA_ENV!r}."
+    )
 PRODUCTION = VIDA_ENV == "production"
 
 if PRODUCTION:
@@ -26,6 +33,8 @@ if PRODUCTION:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
     DATABASES = {"default": env.db("DATABASE_URL")}
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
+    # Throttles and lockouts are counted here, so every worker process must share it (Redis).
+    CACHES = {"default": env.cache_url("CACHE_URL")}
     DEBUG = False
 else:
     VAR_DIR.mkdir(exist_ok=True)  # the embedded SQLite database and broker live here
@@ -33,6 +42,8 @@ else:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
     DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'vida.sqlite3'}")}
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+    # A file cache is shared by runserver, the worker and any second process alike.
+    CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
     DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
 # `make bench` mounts a bare insert endpoint to compare the check-in API with
@@ -42,6 +53,12 @@ VIDA_BENCH_ENDPOINTS = not PRODUCTION and env.bool("VIDA_BENCH_ENDPOINTS", defau
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server answers 503 within seconds instead of holding workers (vida/outage.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A Redis outage fails fast too: sign-in answers 503, nothing else waits on the cache.
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=2)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
