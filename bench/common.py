@@ -70,6 +70,30 @@ def server_environment(db_url):
     }
 
 
+def make_api_tokens(users):
+    """An API token for each user, made in bulk as the token endpoint makes one (knox: digest stored, expiring).
+
+    Returns the token strings, in the order of ``users``. Bench patients only:
+    no second factor is recorded.
+    """
+    from django.utils import timezone
+    from knox.models import get_digest_token
+    from knox.settings import CONSTANTS, knox_settings
+
+    from security.models import AuthToken
+
+    expiry = timezone.now() + knox_settings.TOKEN_TTL
+    rows, tokens = [], []
+    for user in users:
+        digest, token = get_digest_token()
+        rows.append(
+            AuthToken(digest=digest, token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH], user=user, expiry=expiry)
+        )
+        tokens.append(token)
+    AuthToken.objects.bulk_create(rows, batch_size=2000)
+    return tokens
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

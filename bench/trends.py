@@ -16,7 +16,6 @@ quiet machine (printed).
 import datetime as dt
 import os
 import random
-import secrets
 import statistics
 import time
 import urllib.request
@@ -26,6 +25,7 @@ from bench.common import (
     bench_database_url,
     free_port,
     goal_line,
+    make_api_tokens,
     recreate_database,
     start_gunicorn,
     stop,
@@ -101,7 +101,6 @@ def run(args):
 def seed():
     """The bench patient: 365 days of check-ins, a flare most weeks, a session most days. Returns a token."""
     from django.contrib.auth.hashers import make_password
-    from rest_framework.authtoken.models import Token
 
     from accounts.models import User
     from checkins.models import CheckIn, Flare
@@ -146,9 +145,9 @@ def seed():
     CheckIn.objects.bulk_create(checkins)
     Flare.objects.bulk_create(flares)
     StretchSession.objects.bulk_create(sessions)
-    token = Token.objects.create(key=secrets.token_hex(20), user=patient)
+    (token,) = make_api_tokens([patient])
     vacuum_analyze()
-    return token.key
+    return token
 
 
 def count_queries(token):

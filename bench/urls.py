@@ -10,3 +10,5 @@ urlpatterns = [
     path("bench/insert/", BareInsert.as_view(), name="bench-insert"),
     path("bench/trends-plain/", PlainTrends.as_view(), name="bench-trends-plain"),
 ]
+
+handler500 = "vida.outage.server_error"

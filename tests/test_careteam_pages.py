@@ -10,13 +10,14 @@ from screening import status as screening_status
 from tests.careteam_helpers import link
 from tests.factories import TEST_PASSWORD, CheckInFactory, ClinicianFactory, PatientFactory, days_ago
 from tests.screening_answers import answers
+from tests.security_helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def signed_in(user):
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
