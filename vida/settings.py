@@ -262,6 +262,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # Security events: failed sign-ins, lockouts, second-factor results (security/events.py).
         "vida.security": {"level": "INFO"},
+        # django-axes logs usernames and addresses; vida.security logs the same events without them.
+        "axes": {"level": "ERROR"},
     },
 }
 
