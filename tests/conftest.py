@@ -74,3 +74,13 @@ def other_api(other_patient):
 @pytest.fixture
 def clinician_api(clinician):
     return client_for(clinician)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The reliability checks' one-line summaries (requests, 5xx, leaks, lost writes), after the results."""
+    from tests.reliability.summary import LINES
+
+    if LINES:
+        terminalreporter.section("reliability")
+        for line in LINES:
+            terminalreporter.write_line(line)
