@@ -11,4 +11,5 @@ urlpatterns = [
     path("bench/trends-plain/", PlainTrends.as_view(), name="bench-trends-plain"),
 ]
 
-handler500 = "vida.outage.server_error"
+handler404 = "vida.errors.page_not_found"
+handler500 = "vida.errors.server_error"

@@ -56,7 +56,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # An unreachable server answers 503 within seconds instead of holding workers (vida/outage.py).
+    # An unreachable server answers 503 within seconds instead of holding workers (vida/errors.py).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # A Redis outage fails fast too: sign-in answers 503, nothing else waits on the cache.
@@ -213,6 +213,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # A check-in's first_region and the screening's leading_region share one enum.
     "ENUM_NAME_OVERRIDES": {"LeadingRegionEnum": "vida.regions.LeadingRegion"},
+    # Every operation's error answers (400/401/403/404/409/413/429/503), documented (vida/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vida.schema.add_error_responses",
+    ],
 }
 
 # Celery: the broker is the only moving part a check-in must never wait for.

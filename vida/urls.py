@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("careteam.urls")),
 ]
 
-# A database or cache outage answers 503 with Retry-After (vida/outage.py).
-handler500 = "vida.outage.server_error"
+# JSON errors on the API; a database or cache outage answers 503 with Retry-After (vida/errors.py).
+handler404 = "vida.errors.page_not_found"
+handler500 = "vida.errors.server_error"

@@ -1,4 +1,7 @@
-"""A backing service that is down answers 503 with ``Retry-After``, never a 500.
+"""Error answers: JSON on the API, pages on the web; a backing service that is down is a 503, never a 500.
+
+``handler404``: an API URL that matches no route answers JSON like every other API
+error (a page for the web).
 
 Django turns an exception raised anywhere in a request (a view, a middleware
 loading the session, a response being saved) into a response through the URL
@@ -19,7 +22,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views import defaults
 
-logger = logging.getLogger("vida.outage")
+logger = logging.getLogger("vida.errors")
 
 RETRY_AFTER_SECONDS = 5
 
@@ -49,6 +52,13 @@ def unavailable_service(error):
 
 def is_api(request):
     return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception, template_name="404.html"):
+    """``handler404``."""
+    if is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception, template_name)
 
 
 def server_error(request, template_name="500.html"):
