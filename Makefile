@@ -16,7 +16,7 @@ TEST_CACHE_URL ?= redis://127.0.0.1:6379/14
 # target that runs Django here says it wants the development settings.
 DEV := VIDA_ENV=development
 
-.PHONY: run test lint lock bench migrate clean help
+.PHONY: run test lint lock bench migrate clean help reliability backup restore
 
 help:
 	@echo "make run    - set up and serve Vida at http://127.0.0.1:8000 (web, Celery worker and beat)"
@@ -24,6 +24,8 @@ help:
 	@echo "make bench  - the performance measures (make bench BENCH=checkin runs one); see bench/README.md"
 	@echo "make lint   - ruff: lint and format check (part of make test)"
 	@echo "make lock   - recompile requirements*.txt (every package pinned and hashed) from the .in files"
+	@echo "make reliability - load with faults (Redis stopped, PostgreSQL restarted) and a long schemathesis run"
+	@echo "make backup / make restore BACKUP=file - pg_dump / pg_restore of DATABASE_URL"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +65,21 @@ test: $(DEV_STAMP) lint
 bench: $(DEV_STAMP)
 	scripts/test-services.sh
 	$(DEV) DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(BIN)/python bench/run.py $(BENCH) $(BENCH_ARGS)
+
+# The slow half of the reliability suite (the fast half is in make test): 200 patients checking
+# in for 60 s against gunicorn while Redis is stopped, then while PostgreSQL restarts (servers
+# of its own on free ports), and schemathesis with many examples per operation.
+reliability: $(DEV_STAMP)
+	scripts/test-services.sh
+	$(DEV) DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CACHE_URL=$(TEST_CACHE_URL) \
+		VIDA_RELIABILITY=1 VIDA_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),60) \
+		$(BIN)/pytest -p no:cacheprovider tests/reliability tests/test_api_fuzz.py $(PYTEST_ARGS)
+
+backup:
+	scripts/backup.sh
+
+restore:
+	scripts/restore.sh
 
 clean:
 	rm -rf $(VENV) var test-output

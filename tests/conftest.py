@@ -76,6 +76,16 @@ def clinician_api(clinician):
     return client_for(clinician)
 
 
+def pytest_collection_modifyitems(config, items):
+    """The slow reliability tests run under make reliability only."""
+    if os.environ.get("VIDA_RELIABILITY"):
+        return
+    skip = pytest.mark.skip(reason="minutes long: make reliability runs it")
+    for item in items:
+        if "reliability" in item.keywords:
+            item.add_marker(skip)
+
+
 def pytest_terminal_summary(terminalreporter):
     """The reliability checks' one-line summaries (requests, 5xx, leaks, lost writes), after the results."""
     from tests.reliability.summary import LINES

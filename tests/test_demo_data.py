@@ -91,3 +91,13 @@ def test_seed_demo_refuses_production_settings(settings):
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_demo_code_prints_the_demo_clinicians_current_code(capsys):
+    from django_otp.oath import TOTP
+
+    key = b"Hello!\xde\xad\xbe\xef"  # JBSWY3DPEHPK3PXP
+    before = f"{TOTP(key).token():06d}"
+    call_command("demo_code")
+    after = f"{TOTP(key).token():06d}"  # the code may turn over meanwhile
+    assert capsys.readouterr().out.strip() in {before, after}
