@@ -17,6 +17,7 @@ request, and ``CONN_HEALTH_CHECKS`` makes the next request open a new one.
 import logging
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
@@ -74,7 +75,9 @@ def server_error(request, template_name="500.html"):
             {"detail": "Vida is briefly unavailable; please try again in a few seconds."}, status=503
         )
     else:
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        # The unhashed stylesheet name: no manifest lookup that could fail while the database is away.
+        page = loader.render_to_string("503.html", {"stylesheet": f"{settings.STATIC_URL}css/vida.css"})
+        response = HttpResponse(page, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
