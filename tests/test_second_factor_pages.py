@@ -148,3 +148,12 @@ def test_new_backup_codes_replace_the_old_ones(client, clinician):
     second = client.post("/settings/two-factor/backup-codes/").content.decode()
     codes = re.findall(r"<code>([a-z0-9]+)</code>", first)
     assert len(codes) == 10 and not set(codes) & set(re.findall(r"<code>([a-z0-9]+)</code>", second))
+
+
+def test_the_second_step_can_be_abandoned_by_logging_out(client, clinician):
+    authenticator(clinician)
+    password_only(client, clinician)
+    assert b"Cancel and log out" in client.get("/accounts/two-factor/").content
+    client.post("/accounts/logout/")
+    response = client.get("/accounts/two-factor/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
