@@ -92,10 +92,26 @@ def _password_changed(sender, instance, created, **kwargs):
         record(None, "password_changed", user=instance)
 
 
+def _authenticator_removed(sender, instance, **kwargs):
+    """An authenticator app removed (staff resetting a lost phone, or a new one confirmed): its tokens end too."""
+    end_all_tokens(instance.user)
+    record(None, "second_factor_removed", user=instance.user)
+
+
 def _connect_axes():
     from axes.signals import user_locked_out
 
     user_locked_out.connect(locked_out, dispatch_uid="vida-security-locked-out")
 
 
+def _connect_devices():
+    from django.db.models.signals import post_delete
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    post_delete.connect(
+        _authenticator_removed, sender=TOTPDevice, dispatch_uid="vida-security-device-removed"
+    )
+
+
 _connect_axes()
+_connect_devices()

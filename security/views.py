@@ -1,5 +1,7 @@
 """The second-factor pages: the step after the password, enrolment, replacing the factor, re-authentication."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.shortcuts import redirect, render
@@ -36,7 +38,7 @@ def two_factor(request):
     if user is None:
         return redirect(_next_url(request) if signed_in(request.user) else "login")
     if not second_factor.is_enrolled(user):
-        return redirect(f"{reverse('two-factor-setup')}?next={_next_url(request)}")
+        return redirect(f"{reverse('two-factor-setup')}?{urlencode({'next': _next_url(request)})}")
     error = None
     if request.method == "POST":
         device = second_factor.verify(user, request.POST.get("otp"))
@@ -61,7 +63,7 @@ def two_factor_setup(request):
     if user is None:
         return redirect(_next_url(request) if signed_in(request.user) else "login")
     if second_factor.is_enrolled(user):
-        return redirect(f"{reverse('two-factor')}?next={_next_url(request)}")
+        return redirect(f"{reverse('two-factor')}?{urlencode({'next': _next_url(request)})}")
     return _enrol(
         request, user, done=lambda device, codes: _first_enrolment_done(request, user, device, codes)
     )
@@ -97,7 +99,7 @@ def _second_factor_page(view):
     @reauthentication_required
     def wrapper(request, *args, **kwargs):
         if not signed_in(request.user):
-            return redirect(f"{reverse('login')}?next={request.path}")
+            return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
         if not needs_second_factor(request.user):
             return redirect("settings")
         return view(request, *args, **kwargs)
@@ -133,7 +135,7 @@ def backup_codes(request):
 def confirm_password(request):
     """Re-authentication before a sensitive change: the password again (counted like any sign-in)."""
     if not signed_in(request.user):
-        return redirect(f"{reverse('login')}?next={_next_url(request)}")
+        return redirect(f"{reverse('login')}?{urlencode({'next': _next_url(request)})}")
     error = None
     if request.method == "POST":
         user = authenticate(

@@ -158,3 +158,11 @@ def test_saving_a_profile_without_a_new_password_keeps_the_tokens(patient):
     patient.display_name = "Pat"
     patient.save()
     assert api.get("/api/v1/me/").status_code == 200
+
+
+def test_removing_an_authenticator_ends_the_tokens_issued_with_it(clinician):
+    device = authenticator(clinician)
+    api = client_for(clinician)
+    assert api.get("/api/v1/clinician/patients/").status_code == 200
+    device.delete()  # staff resetting a lost phone in the admin
+    assert api.get("/api/v1/clinician/patients/").status_code == 401
