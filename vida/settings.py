@@ -356,5 +356,5 @@ CONTENT_SECURITY_POLICY = {
 # Powerful browser features no page of Vida uses.
 VIDA_PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
-    "accelerometer=(), gyroscope=(), magnetometer=(), interest-cohort=()"
+    "accelerometer=(), gyroscope=(), magnetometer=()"
 )
