@@ -134,11 +134,6 @@ def test_staff_need_the_second_factor_too():
     assert ask_token(staff, otp=current_code(staff)).status_code == 200
 
 
-def test_token_auth_is_one_query(patient_api, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        assert patient_api.get("/api/v1/me/").status_code == 200
-
-
 # --- a new password ends every token and the other sessions --------------------------------------------
 
 
