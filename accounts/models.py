@@ -50,6 +50,11 @@ class User(AbstractUser):
         return self.role == self.Role.CLINICIAN
 
     @property
+    def needs_second_factor(self):
+        """Clinicians (who read other people's health records) and staff sign in with a second factor."""
+        return self.role in (Role.CLINICIAN, Role.STAFF) or self.is_staff or self.is_superuser
+
+    @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.timezone)
 

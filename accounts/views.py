@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -9,7 +8,7 @@ from accounts.api.serializers import DeleteAccountSerializer, ProfileSerializer,
 from accounts.timezones import timezone_names
 from careteam.views import settings_context as careteam_settings
 from vida.forms import error_summary, first_errors, form_values
-from vida.permissions import patient_required
+from vida.permissions import patient_required, signed_in_required
 
 LABELS = {
     "username": "Username",
@@ -59,7 +58,7 @@ def signup(request):
     )
 
 
-@login_required
+@signed_in_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
     user = request.user

@@ -17,7 +17,6 @@ import math
 import os
 import platform
 import random
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -38,6 +37,7 @@ from bench.common import (
     free_port,
     git_commit,
     goal_line,
+    make_api_tokens,
     recreate_database,
     start_gunicorn,
     stop,
@@ -171,7 +171,6 @@ def prepare_database(url, patient_count):
     recreate_database(url)
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
-    from rest_framework.authtoken.models import Token
 
     User = get_user_model()
     no_password = make_password(None)  # unusable; hashing thousands of real passwords would take minutes
@@ -180,11 +179,8 @@ def prepare_database(url, patient_count):
         [User(username=u, role=User.Role.PATIENT, timezone="UTC", password=no_password) for u in usernames],
         batch_size=2000,
     )
-    tokens = Token.objects.bulk_create(
-        [Token(key=secrets.token_hex(20), user=user) for user in users], batch_size=2000
-    )
+    keys = make_api_tokens(users)
     vacuum_analyze()
-    keys = [token.key for token in tokens]
     return {BARE_PATIENT: keys[0], SMOKE_PATIENT: keys[1], "patients": keys[2:]}
 
 

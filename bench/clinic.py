@@ -35,6 +35,7 @@ from bench.common import (
     free_port,
     goal_line,
     recreate_database,
+    second_factor,
     start_gunicorn,
     stop,
     vacuum_analyze,
@@ -285,11 +286,15 @@ def credentials(clinician):
     """An API token and a signed-in session for the clinician, made the way sign-in makes them."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
 
     session = SessionStore()
     session[SESSION_KEY] = str(clinician.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = clinician.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = second_factor(
+        clinician
+    ).persistent_id  # signed in past the second factor
     session.create()
     return api_token(clinician), session.session_key
 

@@ -70,6 +70,30 @@ def server_environment(db_url):
     }
 
 
+def make_api_tokens(users):
+    """An API token for each user, made in bulk as the token endpoint makes one (knox: digest stored, expiring).
+
+    Returns the token strings, in the order of ``users``. Bench patients only:
+    no second factor is recorded.
+    """
+    from django.utils import timezone
+    from knox.models import get_digest_token
+    from knox.settings import CONSTANTS, knox_settings
+
+    from security.models import AuthToken
+
+    expiry = timezone.now() + knox_settings.TOKEN_TTL
+    rows, tokens = [], []
+    for user in users:
+        digest, token = get_digest_token()
+        rows.append(
+            AuthToken(digest=digest, token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH], user=user, expiry=expiry)
+        )
+        tokens.append(token)
+    AuthToken.objects.bulk_create(rows, batch_size=2000)
+    return tokens
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -242,11 +266,22 @@ def wait_until_up(server, base, log_path, timeout=30):
     sys.exit(f"gunicorn did not answer /healthz within {timeout} s:\n{tail(log_path)}")
 
 
-def api_token(user):
-    """A new API token for ``user``, for an ``Authorization: Token ...`` header."""
-    from rest_framework.authtoken.models import Token
+# The bench clinician's authenticator key (a bench database only; never a real account's).
+BENCH_TOTP_SECRET = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"
 
-    return Token.objects.create(user=user).key
+
+def second_factor(user):
+    """The authenticator device of a clinician or staff bench user, None for a patient."""
+    from security.second_factor import give_fixed_app_device
+
+    return give_fixed_app_device(user, BENCH_TOTP_SECRET) if user.needs_second_factor else None
+
+
+def api_token(user):
+    """An API token for ``user`` made as the token endpoint makes it, after the second factor where needed."""
+    from security.tokens import issue_token
+
+    return issue_token(user, second_factor(user))[1]
 
 
 def count_queries(path, token):

@@ -36,7 +36,7 @@ from bench.common import bench_database_url  # noqa: E402
 
 # (label, file path ending, function name) of the parts worth naming.
 PARTS = [
-    ("token authentication", "rest_framework/authentication.py", "authenticate"),
+    ("token authentication", "knox/auth.py", "authenticate"),
     ("validation: serializer.is_valid()", "rest_framework/serializers.py", "is_valid"),
     ("write: checkins.actions.create_checkin()", "checkins/actions.py", "create_checkin"),
     ("write: QuerySet.create()", "django/db/models/query.py", "create"),

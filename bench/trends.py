@@ -20,12 +20,12 @@ import statistics
 
 from bench.common import (
     RESULTS_DIR,
-    api_token,
     bench_database_url,
     count_queries,
     fetch,
     free_port,
     goal_line,
+    make_api_tokens,
     recreate_database,
     start_gunicorn,
     stop,
@@ -146,8 +146,9 @@ def seed():
     CheckIn.objects.bulk_create(checkins)
     Flare.objects.bulk_create(flares)
     StretchSession.objects.bulk_create(sessions)
+    (token,) = make_api_tokens([patient])
     vacuum_analyze()
-    return api_token(patient)
+    return token
 
 
 def percentile(values, p):

@@ -10,3 +10,6 @@ urlpatterns = [
     path("bench/insert/", BareInsert.as_view(), name="bench-insert"),
     path("bench/trends-plain/", PlainTrends.as_view(), name="bench-trends-plain"),
 ]
+
+handler404 = "vida.errors.page_not_found"
+handler500 = "vida.errors.server_error"

@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+# The development settings (SQLite, file broker and cache, DEBUG); without this Vida
+# would start with its production settings and ask for secrets.
+export VIDA_ENV=development
 mkdir -p var
 
 pids=()

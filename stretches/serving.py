@@ -16,6 +16,10 @@ from django.utils.http import http_date, quote_etag
 # ASCII digits only: \d would also accept other scripts' digits, which int() reads.
 RANGE_SPEC = re.compile(r"([0-9]*)-([0-9]*)")
 BLOCK_SIZE = 64 * 1024
+# More digits than any file size has: read as "past the end" rather than by int(),
+# which refuses strings over 4,300 digits (and would spend time on long ones).
+MAX_DIGITS = 18
+BEYOND_ANY_FILE = 10**MAX_DIGITS
 
 
 class Unsatisfiable(Exception):
@@ -42,15 +46,21 @@ def parse_range(header, size):
         return None
     first, last = specs[0].groups()
     if first == "":  # bytes=-n: the last n bytes
-        suffix = int(last)
+        suffix = _position(last)
         if suffix == 0 or size == 0:
             raise Unsatisfiable(header)
         return max(0, size - suffix), size - 1
-    first = int(first)
-    last = size - 1 if last == "" else int(last)
+    first = _position(first)
+    last = size - 1 if last == "" else _position(last)
     if last < first or first >= size:
         raise Unsatisfiable(header)
     return first, min(last, size - 1)
+
+
+def _position(digits):
+    """A byte position from its ASCII digits, however many there are."""
+    stripped = digits.lstrip("0") or "0"
+    return BEYOND_ANY_FILE if len(stripped) > MAX_DIGITS else int(stripped)
 
 
 class FileSlice:
@@ -96,6 +106,13 @@ def range_still_valid(request, etag, last_modified):
 
 def file_response(request, field_file, content_type):
     """200, 206 or 416 for a stored file, streamed; HEAD gets the same headers."""
+    response = _file_response(request, field_file, content_type)
+    # Keeps its own Cache-Control (players re-read what they seek in), unlike pages (vida/middleware.py).
+    response.vida_cacheable = True
+    return response
+
+
+def _file_response(request, field_file, content_type):
     try:
         size, etag, last_modified = validators_for(field_file)
     except FileNotFoundError:

@@ -8,13 +8,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 from rest_framework.exceptions import AuthenticationFailed
 
 from screening.status import red_flag_banner
+from security.authentication import TokenAuthentication
 from stretches import actions, recommend, serving
 from stretches.access import current_session, session_for, video_for
 from stretches.api.serializers import PAIN_FIELDS, SessionProgressSerializer, VideoFilterSerializer
 from stretches.models import StretchVideo, format_length
-from vida.authentication import TokenAuthentication
 from vida.forms import error_summary, first_errors, form_values, scale_options
-from vida.permissions import patient_required
+from vida.permissions import patient_required, signed_in
 
 LABELS = {
     "region": "Area",
@@ -147,13 +147,13 @@ def player(request, slug):
 
 def _signed_in_user(request):
     """The person asking for a file: from the session (the player page) or an API token (apps)."""
-    if request.user.is_authenticated:
+    if signed_in(request.user):
         return request.user
     try:
         authenticated = TokenAuthentication().authenticate(request)
     except AuthenticationFailed:
         return None
-    return authenticated[0] if authenticated else None
+    return authenticated[0] if authenticated and signed_in(authenticated[0]) else None
 
 
 @require_safe

@@ -4,10 +4,10 @@ import os
 
 import pytest
 from django.conf import settings as django_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import ClinicianFactory, PatientFactory
+from tests.security_helpers import api_token
 
 # Playwright's sync API runs an event loop in the test thread; the test's own
 # database calls are still synchronous and safe.
@@ -49,10 +49,10 @@ def clinician(db):
 
 
 def client_for(user):
+    """An API client signed in with a token, issued as the token endpoint issues it (second factor included)."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 
@@ -74,3 +74,23 @@ def other_api(other_patient):
 @pytest.fixture
 def clinician_api(clinician):
     return client_for(clinician)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow reliability tests run under make reliability only."""
+    if os.environ.get("VIDA_RELIABILITY"):
+        return
+    skip = pytest.mark.skip(reason="minutes long: make reliability runs it")
+    for item in items:
+        if "reliability" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The reliability checks' one-line summaries (requests, 5xx, leaks, lost writes), after the results."""
+    from tests.reliability.summary import LINES
+
+    if LINES:
+        terminalreporter.section("reliability")
+        for line in LINES:
+            terminalreporter.write_line(line)

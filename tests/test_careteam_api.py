@@ -83,10 +83,10 @@ def test_a_used_code_is_refused_with_the_reason(clinician_api, other_clinician, 
     assert not CareLink.objects.filter(clinician=other_clinician).exists()
 
 
-def test_an_expired_code_is_refused_with_the_reason(clinician_api, patient):
+def test_an_expired_code_is_refused_with_the_reason(clinician, patient):
     share = make_share_code(patient)
     with time_machine.travel(share.expires_at + dt.timedelta(seconds=1)):
-        response = clinician_api.post("/api/v1/clinician/links/", {"code": share.code}, format="json")
+        response = client_for(clinician).post("/api/v1/clinician/links/", {"code": share.code}, format="json")
     assert response.status_code == 400
     assert "expired" in response.json()["code"][0]
     assert not CareLink.objects.exists()

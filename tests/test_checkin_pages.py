@@ -8,6 +8,7 @@ import pytest
 
 from checkins.models import CheckIn, Flare
 from tests.factories import CheckInFactory, FlareFactory, days_ago
+from tests.security_helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_pages_send_anonymous_visitors_to_log_in(client, path):
 
 @pytest.mark.parametrize("path", PATIENT_PAGES)
 def test_patient_pages_do_not_exist_for_clinicians(client, clinician, path):
-    client.force_login(clinician)
+    sign_in(client, clinician)
     assert client.get(path).status_code == 404
 
 
@@ -190,7 +191,7 @@ def test_nav_marks_the_current_section_on_pages_below_it(patient_client):
 
 
 def test_clinicians_see_no_patient_sections_in_the_nav(client, clinician):
-    client.force_login(clinician)
+    sign_in(client, clinician)
     html = client.get("/settings/").content.decode()
     assert 'href="/today/"' not in html
     assert '<a href="/settings/" aria-current="page">Settings</a>' in html

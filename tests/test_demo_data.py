@@ -61,3 +61,43 @@ def test_the_demo_patient_has_a_clear_screening_so_today_suggests_stretches(sett
     recommendation = today_recommendation(patient)
     assert recommendation["focus"] not in ("screen_first", "paused")
     assert recommendation["videos"]
+
+
+@pytest.mark.django_db
+def test_the_demo_clinician_has_the_published_totp_key_and_gets_a_token_with_its_code(settings, tmp_path):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from rest_framework.test import APIClient
+
+    from demo.accounts import DEMO_CLINICIAN_TOTP_SECRET
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo")
+    device = TOTPDevice.objects.get(user__username=DEMO_CLINICIAN["username"], confirmed=True)
+    assert DEMO_CLINICIAN_TOTP_SECRET == "JBSWY3DPEHPK3PXP"
+    assert device.bin_key == b"Hello!\xde\xad\xbe\xef"  # what JBSWY3DPEHPK3PXP decodes to
+    code = f"{TOTP(device.bin_key).token():06d}"
+    response = APIClient().post(
+        "/api/v1/auth/token/", {**DEMO_CLINICIAN, "otp": code}, format="json", REMOTE_ADDR="127.0.0.9"
+    )
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_production_settings(settings):
+    from django.core.management.base import CommandError
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_demo_code_prints_the_demo_clinicians_current_code(capsys):
+    from django_otp.oath import TOTP
+
+    key = b"Hello!\xde\xad\xbe\xef"  # JBSWY3DPEHPK3PXP
+    before = f"{TOTP(key).token():06d}"
+    call_command("demo_code")
+    after = f"{TOTP(key).token():06d}"  # the code may turn over meanwhile
+    assert capsys.readouterr().out.strip() in {before, after}

@@ -14,6 +14,7 @@ from tests.careteam_helpers import link
 from tests.factories import CheckInFactory, ClinicianFactory, PatientFactory
 from tests.nudge_factories import at, due, record
 from tests.screening_answers import answers
+from tests.security_helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +215,6 @@ def test_alerts_and_digests_show_on_the_clinic_page(doctor, client):
         screening_actions.record_screening(patient, "hip-pattern-v1", answers(trauma=True))
     with time_machine.travel(at("Europe/London", 2026, 6, 10, 12, 0), tick=False):
         dispatch.record_due_nudges(at("Europe/London", 2026, 6, 10, 12, 0))
-        client.force_login(doctor)
-        page = client.get("/clinic/").content.decode()
+        page = sign_in(client, doctor).get("/clinic/").content.decode()
     assert "Noor&#x27;s latest screening raised a red flag" in page
     assert f'href="/clinic/patients/{patient.public_id}/"' in page

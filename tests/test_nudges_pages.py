@@ -7,6 +7,7 @@ import pytest
 
 from nudges.models import Kind, Nudge, NudgePreferences, Status
 from tests.factories import CheckInFactory
+from tests.security_helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_a_mistake_shows_the_form_again_with_the_error_and_saves_nothing(
 
 
 def test_clinicians_choose_their_digest_and_alerts(client, clinician):
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = client.get("/settings/").content.decode()
     assert 'id="reminders"' in page and "Digest time" in page
     assert 'value="clinician_digest"' in page and 'value="red_flag_alert"' in page

@@ -56,7 +56,7 @@ def test_questions_need_a_signed_in_person(anon_api):
 def test_answering_stores_the_response_and_returns_the_result(
     patient, patient_api, django_assert_max_num_queries
 ):
-    # Token and user (prepared once per connection), a savepoint (the test runs in a
+    # Token and user (one query), a savepoint (the test runs in a
     # transaction), lifting an earlier pause, the insert, the release.
     with django_assert_max_num_queries(6):
         response = patient_api.post(

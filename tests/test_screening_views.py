@@ -8,6 +8,7 @@ import pytest
 from screening import actions
 from screening.models import ScreeningResponse
 from tests.screening_answers import HIP_PATTERNS, RED_FLAGS, answers
+from tests.security_helpers import sign_in
 
 QUESTION_IDS = [*RED_FLAGS, *HIP_PATTERNS, "leading_region"]
 
@@ -89,7 +90,7 @@ def test_a_stale_questionnaire_version_is_refused(patient_client):
 
 def test_the_screening_page_is_for_patients(client, clinician):
     assert client.get("/screening/").status_code == 302  # to log in
-    client.force_login(clinician)
+    sign_in(client, clinician)
     assert client.get("/screening/").status_code == 404
 
 
@@ -141,7 +142,7 @@ def test_another_patients_result_is_404(patient, other_patient, client, clinicia
     client.force_login(other_patient)
     assert client.get(f"/screening/{response.pk}/").status_code == 404
     assert client.get(f"/screening/{uuid.uuid4()}/").status_code == 404
-    client.force_login(clinician)
+    sign_in(client, clinician)
     assert client.get(f"/screening/{response.pk}/").status_code == 404
 
 

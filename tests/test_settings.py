@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def manage(*args, env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "VIDA_"))}
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "VIDA_", "CACHE_URL"))}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -29,6 +29,7 @@ PRODUCTION = {
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp+tls://vida:secret@mail.example.org:587",
     "VIDA_BASE_URL": "https://vida.example.org",
+    "CACHE_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -50,3 +51,30 @@ def test_production_refuses_to_start_without_where_mail_goes_and_where_links_poi
         result = manage("check", env={k: v for k, v in PRODUCTION.items() if k != name})
         assert result.returncode != 0
         assert name in result.stderr
+
+
+def without_vida_env(env):
+    return {k: v for k, v in env.items() if k != "VIDA_ENV"}
+
+
+def test_with_no_vida_env_the_settings_are_production_and_ask_for_secrets():
+    result = manage("check", env={"DATABASE_URL": "sqlite://:memory:"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_with_no_vida_env_debug_is_off_and_check_deploy_is_clean():
+    env = without_vida_env(PRODUCTION)
+    shown = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.DEBUG, settings.PRODUCTION)", env=env
+    )
+    assert shown.stdout.splitlines()[-1].split() == ["False", "True"], shown.stderr
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_needs_a_shared_cache_for_throttles_and_lockouts():
+    env = {k: v for k, v in PRODUCTION.items() if k != "CACHE_URL"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "CACHE_URL" in result.stderr

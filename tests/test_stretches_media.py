@@ -16,6 +16,7 @@ from stretches.captions import CaptionsError, parse_webvtt
 from stretches.forms import StretchVideoForm
 from stretches.models import StretchSession, StretchStep, StretchVideo
 from tests.factories import UserFactory
+from tests.security_helpers import sign_in
 from tests.stretch_factories import ffmpeg_video, media_files, vtt
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,7 @@ def test_a_good_mp4_webm_and_captions_are_stored_with_length_and_poster(clips, m
 
 def test_the_admin_upload_saves_the_video_and_its_steps(client, clips, media_root):
     staff = UserFactory(username="editor", role="staff", is_staff=True, is_superuser=True)
-    client.force_login(staff)
+    sign_in(client, staff)
     response = client.post(
         "/admin/stretches/stretchvideo/add/",
         {
@@ -143,7 +144,7 @@ def test_replacing_the_video_in_the_admin_removes_the_old_files(
     video = form.save()
     old_mp4, old_poster = video.video_mp4.name, video.poster.name
     staff = UserFactory(username="editor", role="staff", is_staff=True, is_superuser=True)
-    client.force_login(staff)
+    sign_in(client, staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/admin/stretches/stretchvideo/{video.pk}/change/",

@@ -10,6 +10,7 @@ from screening import actions
 from stretches.models import StretchSession
 from tests.factories import CheckInFactory
 from tests.screening_answers import answers
+from tests.security_helpers import sign_in
 from tests.stretch_factories import StretchSessionFactory, StretchVideoFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_pages_send_anonymous_visitors_to_log_in(client, kneeling, path):
 
 @pytest.mark.parametrize("path", ["/stretches/", "/stretches/kneeling-hip-flexor/"])
 def test_stretch_pages_do_not_exist_for_clinicians(client, clinician, kneeling, path):
-    client.force_login(clinician)
+    sign_in(client, clinician)
     assert client.get(path).status_code == 404
 
 

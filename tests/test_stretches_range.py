@@ -15,6 +15,7 @@ from django.db import connection
 
 from tests.conftest import client_for
 from tests.factories import UserFactory
+from tests.security_helpers import sign_in
 from tests.stretch_factories import StretchVideoFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,8 @@ def test_a_range_is_206_with_exactly_those_bytes(patient_client, video, header, 
         "bytes=0-5,",
         "",
         "bytes=99999999999999999999999999-",
+        "bytes=" + "9" * 5000 + "-",  # more digits than int() reads
+        "bytes=" + "9" * 5000 + "-" + "9" * 5000,
     ],
 )
 def test_an_unsatisfiable_or_malformed_range_is_416_never_500(patient_client, video, header):
@@ -122,6 +125,15 @@ def test_an_unsatisfiable_or_malformed_range_is_416_never_500(patient_client, vi
     assert response.status_code == 416
     assert response["Content-Range"] == f"bytes */{SIZE}"
     assert response.content == b""
+
+
+@pytest.mark.parametrize(
+    "header", ["bytes=0-" + "9" * 5000, "bytes=-" + "9" * 5000, "bytes=" + "0" * 5000 + "-"]
+)
+def test_ranges_of_any_length_that_cover_the_file_send_it(patient_client, video, header):
+    response = patient_client.get(URL, HTTP_RANGE=header)
+    assert response.status_code == 206
+    assert body(response) == DATA
 
 
 def test_several_ranges_get_the_whole_file(patient_client, video):
@@ -175,7 +187,7 @@ def test_an_unpublished_video_is_404_to_patients_and_served_to_staff(client, pat
     stored_video(title="Draft", slug="draft", published=False)
     client.force_login(patient)
     assert client.get("/stretches/draft/video.mp4").status_code == 404
-    client.force_login(UserFactory(username="editor", role="staff", is_staff=True))
+    sign_in(client, UserFactory(username="editor", role="staff", is_staff=True))
     assert client.get("/stretches/draft/video.mp4").status_code == 200
 
 

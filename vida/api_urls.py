@@ -6,6 +6,7 @@ app_name = "api"
 
 urlpatterns = [
     path("", include("accounts.api.urls")),
+    path("", include("security.api.urls")),
     path("", include("checkins.api.urls")),
     path("screening/", include("screening.api.urls")),
     path("stretches/", include("stretches.api.urls")),

@@ -49,3 +49,23 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class SecurityHeadersMiddleware:
+    """``Permissions-Policy`` on every answer, and ``Cache-Control: no-store`` on every page and API answer.
+
+    Pages and API answers hold health data or a CSRF token; no browser or proxy
+    cache may keep them. Files that are not personal (the stretch videos, which
+    set their own caching for seeking) keep their headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.VIDA_PERMISSIONS_POLICY)
+        if not getattr(response, "vida_cacheable", False):
+            response["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+        return response

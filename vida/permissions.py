@@ -4,14 +4,38 @@ Deny by default: the API's default permission (``DeclaredAudience``) refuses
 every view that does not say whom it serves with an ``audience`` attribute, so
 a new endpoint cannot leak data by forgetting a mixin. Pages say it with a
 decorator (``patient_required``, ``clinician_required``).
+
+Who counts as signed in is decided once, by ``signed_in``: a clinician or staff
+member who has given the password but not the second factor is not. Sessions
+get ``is_verified()`` from django-otp's middleware, API tokens from
+``security.authentication``; a half-signed-in session is treated as anonymous
+everywhere by ``security.middleware.SecondFactorMiddleware``, which uses the
+same rule.
 """
 
 import enum
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from rest_framework import permissions
+
+
+def needs_second_factor(user):
+    return bool(getattr(user, "needs_second_factor", False))
+
+
+def passed_second_factor(user):
+    """True unless ``user`` must give a second factor and has not (in this session, or for this token)."""
+    if not needs_second_factor(user):
+        return True
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified is not None and is_verified())
+
+
+def signed_in(user):
+    """The one rule: a person is signed in with their password and, where they need one, the second factor."""
+    return user is not None and user.is_authenticated and passed_second_factor(user)
 
 
 class Audience(enum.Enum):
@@ -26,7 +50,7 @@ class Audience(enum.Enum):
     def admits(self, user):
         if self is Audience.PUBLIC:
             return True
-        if user is None or not user.is_authenticated:
+        if not signed_in(user):
             return False
         if self is Audience.PATIENT:
             return user.is_patient
@@ -52,9 +76,10 @@ class DeclaredAudience(permissions.BasePermission):
 
 def _page_for(role_check):
     def decorator(view):
-        @login_required
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            if not signed_in(request.user):
+                return redirect_to_login(request.get_full_path())
             if not role_check(request.user):
                 raise Http404("No such page for this account.")
             return view(request, *args, **kwargs)
@@ -68,3 +93,4 @@ def _page_for(role_check):
 patient_required = _page_for(Audience.PATIENT.admits)
 clinician_required = _page_for(Audience.CLINICIAN.admits)
 patient_or_clinician_required = _page_for(Audience.PATIENT_OR_CLINICIAN.admits)
+signed_in_required = _page_for(Audience.SIGNED_IN.admits)

@@ -1,14 +1,18 @@
 """Vida's settings, read once from the environment.
 
-With nothing set, Vida runs as a self-contained development server: SQLite in
-``var/`` and Celery on kombu's filesystem transport, so ``make run`` works on any
-machine. ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch to PostgreSQL and Redis.
+Secure by default: without ``VIDA_ENV`` the settings are the production ones,
+with the deployment hardening on, ``DEBUG`` off and no default for anything that
+would be unsafe: the secret key, the allowed hosts, the database, the broker and
+the shared cache must come from the environment.
 
-``VIDA_ENV=production`` turns on the deployment hardening and removes every
-default that would be unsafe there: the secret key, the allowed hosts and the
-database must then come from the environment.
+``VIDA_ENV=development`` (set by ``make run``, ``make test`` and ``make bench``)
+selects a self-contained development server: SQLite in ``var/``, Celery on
+kombu's filesystem transport and a database cache, so ``make run`` works on any
+machine. ``DATABASE_URL``, ``CELERY_BROKER_URL`` and ``CACHE_URL`` switch to
+PostgreSQL and Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -23,7 +27,11 @@ env = environ.Env()
 # embedded stack, or a test of it, in a folder of its own).
 VAR_DIR = Path(env.str("VIDA_VAR_DIR", default=str(BASE_DIR / "var")))
 
-VIDA_ENV = env.str("VIDA_ENV", default="development")
+VIDA_ENV = env.str("VIDA_ENV", default="production")
+if VIDA_ENV not in ("production", "development"):
+    raise environ.ImproperlyConfigured(
+        f"VIDA_ENV is 'production' (the default) or 'development', not {VIDA_ENV!r}."
+    )
 PRODUCTION = VIDA_ENV == "production"
 
 if PRODUCTION:
@@ -31,6 +39,8 @@ if PRODUCTION:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
     DATABASES = {"default": env.db("DATABASE_URL")}
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
+    # Throttles and lockouts are counted here, so every worker process must share it (Redis).
+    CACHES = {"default": env.cache_url("CACHE_URL")}
     DEBUG = False
 else:
     VAR_DIR.mkdir(exist_ok=True)  # the embedded SQLite database and broker live here
@@ -38,6 +48,9 @@ else:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
     DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'vida.sqlite3'}")}
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+    # A database cache (its table made by a migration) is shared by every process and
+    # counts atomically, as django-axes needs; no server to run.
+    CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://vida_cache")}
     DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
 # `make bench` mounts a bare insert endpoint to compare the check-in API with
@@ -47,6 +60,12 @@ VIDA_BENCH_ENDPOINTS = not PRODUCTION and env.bool("VIDA_BENCH_ENDPOINTS", defau
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server answers 503 within seconds instead of holding workers (vida/errors.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A Redis outage fails fast too: sign-in answers 503, nothing else waits on the cache.
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=2)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,7 +75,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
@@ -65,19 +89,27 @@ INSTALLED_APPS = [
     "stretches",
     "careteam",
     "nudges",
+    "security",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "vida.logs.RequestLogMiddleware",
     "vida.middleware.BodySizeLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "vida.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "security.middleware.SecondFactorMiddleware",
     "vida.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout found during sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -148,21 +180,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 VIDA_MAX_BODY_BYTES = 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = VIDA_MAX_BODY_BYTES
 
-# API token lookups run as a statement prepared once per PostgreSQL session
-# (vida/authentication.py). Turn off behind a transaction-mode connection pooler.
-VIDA_PREPARE_TOKEN_LOOKUP = env.bool("VIDA_PREPARE_TOKEN_LOOKUP", default=True)
-
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: a request without credentials then gets 401 with a
         # WWW-Authenticate header rather than a bare 403.
-        "vida.authentication.TokenAuthentication",
+        "security.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default: a view must declare whom it serves (vida/permissions.py).
     "DEFAULT_PERMISSION_CLASSES": ["vida.permissions.DeclaredAudience"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser and renderer, made safe for any input: a nesting limit, and
+    # text that is not valid Unicode refused (vida/parsers.py, vida/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": ["vida.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["vida.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "vida.pagination.PageNumberPagination",
     "PAGE_SIZE": 30,
@@ -170,6 +200,9 @@ REST_FRAMEWORK = {
         "register": env.str("VIDA_REGISTER_RATE", default="30/hour"),
         "token": env.str("VIDA_TOKEN_RATE", default="60/hour"),
     },
+    # Throttles count per client address: REMOTE_ADDR, or X-Forwarded-For only as
+    # far as our own proxies wrote it (vida/clients.py). Counted in CACHES.
+    "NUM_PROXIES": None,  # set from VIDA_TRUSTED_PROXIES below
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
@@ -189,6 +222,11 @@ SPECTACULAR_SETTINGS = {
         "LeadingRegionEnum": "vida.regions.LeadingRegion",
         "NudgeKindEnum": "nudges.models.Kind",
     },
+    # Every operation's error answers (400/401/403/404/409/413/429/503), documented (vida/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vida.schema.add_error_responses",
+    ],
 }
 
 # Celery: the broker is the only moving part a check-in must never wait for.
@@ -249,14 +287,26 @@ VIDA_NUDGE_BATCH_SIZE = env.int("VIDA_NUDGE_BATCH_SIZE", default=100)
 VIDA_NUDGE_CLAIM_SECONDS = env.int("VIDA_NUDGE_CLAIM_SECONDS", default=600)
 # ---- end of nudges and email -----------------------------------------------------------------
 
-# Logs carry request paths and status codes, never bodies: check-ins are health data.
+# Logs: one JSON object per line with the request id (vida/logs.py). They carry URL
+# patterns and status codes, never bodies, names or addresses: check-ins are health data.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "vida.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "vida.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Its "Not Found: /path" lines duplicate vida.request's, with the path's values in them.
+        "django.request": {"level": "ERROR"},
+        # Security events: failed sign-ins, lockouts, second-factor results (security/events.py).
+        "vida.security": {"level": "INFO"},
+        # django-axes logs usernames and addresses; vida.security logs the same events without them.
+        "axes": {"level": "ERROR"},
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -281,3 +331,73 @@ if PRODUCTION:
 # progress messages (one per layout step) stay out of the logs.
 INSTALLED_APPS += ["reports"]
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+
+# --- Sign-in security (issue 11) ---------------------------------------------------------------
+# How many proxies of ours stand in front of the app (nginx: 1). Client addresses for
+# throttles, lockouts and security events come from REMOTE_ADDR unless this says
+# X-Forwarded-For was written by us (vida/clients.py); never the client's own header.
+VIDA_TRUSTED_PROXIES = env.int("VIDA_TRUSTED_PROXIES", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = VIDA_TRUSTED_PROXIES
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account or client before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# API tokens: django-rest-knox, stored as SHA-512 digests, expiring, one per sign-in.
+# Our token model records the second factor the token was issued after (security/models.py).
+KNOX_TOKEN_MODEL = "security.AuthToken"
+# knox's own migrations would still create its (swapped-out) table, with a foreign key
+# to users that nothing empties or deletes from; it has no tables of its own here.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("VIDA_TOKEN_TTL_HOURS", default=24 * 30)),
+    "AUTO_REFRESH": False,  # no write per request; sign in again after the TTL
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+# The second factor (django-otp TOTP, with static backup codes) for clinicians and staff.
+OTP_TOTP_ISSUER = "Vida"
+# Their API tokens last a working day, not REST_KNOX's TOKEN_TTL.
+VIDA_SECOND_FACTOR_TOKEN_TTL = timedelta(hours=env.int("VIDA_SECOND_FACTOR_TOKEN_TTL_HOURS", default=12))
+# A clinician's or staff member's session ends after this long without a request.
+VIDA_SECOND_FACTOR_IDLE_SECONDS = 15 * 60
+
+# Lockout (django-axes) on every sign-in path: web login, admin login, the token
+# endpoint, the second-factor step and re-authentication. Counted separately per
+# account and per client address, in the shared cache.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "default"
+AXES_FAILURE_LIMIT = env.int("VIDA_LOCKOUT_FAILURES", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("VIDA_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "vida.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "security.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # security/events.py logs lockouts as security events, without names
+AXES_SENSITIVE_PARAMETERS = ["password", "otp"]
+
+# Sessions: two weeks for patients on their own phone; clinicians and staff see
+# VIDA_SECOND_FACTOR_IDLE_SECONDS. A password change ends the account's other
+# sessions (Django's session hash) and all its API tokens (security/events.py).
+SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
+
+# Content-Security-Policy (django-csp 4): this origin only, no inline script or
+# style anywhere (templates use classes and static/js files). The API docs page
+# is served by drf-spectacular's split view, whose script is a file of its own.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# Powerful browser features no page of Vida uses.
+VIDA_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=()"
+)

@@ -1,6 +1,5 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -12,17 +11,6 @@ from vida.permissions import Audience
 
 class RegisterThrottle(AnonRateThrottle):
     scope = "register"
-
-
-class TokenThrottle(AnonRateThrottle):
-    """Password guessing through the token endpoint is slowed per client address."""
-
-    scope = "token"
-
-
-class TokenView(ObtainAuthToken):
-    audience = Audience.PUBLIC
-    throttle_classes = [TokenThrottle]
 
 
 @extend_schema(request=RegisterSerializer, responses={201: ProfileSerializer})

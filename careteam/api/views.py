@@ -209,6 +209,13 @@ class Export(ClinicianAPIMixin, APIView):
         except Http404:  # DRF's answer to an unknown ?format=
             raise exceptions.ValidationError({"format": ["Choose csv or fhir."]}) from None
 
+    def handle_exception(self, exc):
+        """Errors are JSON, as on every endpoint, whichever format was asked for."""
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return response
+
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["csv", "fhir"], description="Default csv")],
         responses={(200, "text/csv"): str, (200, "application/fhir+json"): dict},

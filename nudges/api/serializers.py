@@ -1,6 +1,7 @@
 from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import timezone_field
@@ -10,8 +11,18 @@ from nudges.notices import describe
 TIME_FORMAT = "%H:%M"
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", "example": "19:00"}
+)
+class ClockTimeField(serializers.TimeField):
+    """A local time of day as people write it, HH:MM (seconds accepted and dropped).
+
+    Documented as a pattern: OpenAPI's "time" format would ask for seconds and an offset.
+    """
+
+
 def time_field(help_text):
-    return serializers.TimeField(
+    return ClockTimeField(
         format=TIME_FORMAT,
         input_formats=[TIME_FORMAT, "%H:%M:%S"],
         help_text=help_text,

@@ -19,8 +19,11 @@ class ReminderSettingsView(PersonAPIMixin, generics.GenericAPIView):
 
     serializer_class = ReminderSettingsSerializer
 
+    def get_object(self):
+        return NudgePreferences.for_user(self.request.user)
+
     def get(self, request):
-        return Response(self.get_serializer(NudgePreferences.for_user(request.user)).data)
+        return Response(self.get_serializer(self.get_object()).data)
 
     def put(self, request):
         serializer = self.get_serializer(data=request.data)

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.factories import TEST_PASSWORD
+from tests.security_helpers import authenticator, current_code
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 PHONE = {"width": 390, "height": 844}
@@ -72,10 +73,17 @@ def screenshot():
 @pytest.fixture
 def log_in():
     def log_in(page, user, password=TEST_PASSWORD):
+        """The login form, then for clinicians and staff the second-factor step with their app's code."""
+        if user.needs_second_factor:
+            authenticator(user)
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_load_state()
+        if user.needs_second_factor:
+            page.get_by_label("Code from your authenticator app").fill(current_code(user))
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_load_state()
 
     return log_in

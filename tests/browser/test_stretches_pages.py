@@ -104,10 +104,10 @@ def test_follow_a_stretch_leave_and_resume(page, log_in, screenshot, kneeling):
 
     # Play it muted: the captions are on by default and loaded.
     page.evaluate("(() => { const v = document.querySelector('video'); v.muted = true; return v.play(); })()")
-    page.wait_for_function("document.querySelector('video').currentTime > 3", timeout=15_000)
+    page.wait_for_function("() => document.querySelector('video').currentTime > 3", timeout=15_000)
     assert page.evaluate("document.querySelector('video').textTracks[0].mode") == "showing"
     assert page.evaluate("document.querySelector('track').readyState") == 2  # LOADED
-    page.wait_for_function("document.querySelector('video').textTracks[0].activeCues.length > 0")
+    page.wait_for_function("() => document.querySelector('video').textTracks[0].activeCues.length > 0")
 
     # Pausing reports the position.
     with page.expect_response(is_progress_report) as reported:
@@ -144,7 +144,7 @@ def test_follow_a_stretch_leave_and_resume(page, log_in, screenshot, kneeling):
     expect(page).to_have_url(re.compile("/today/$"))
     nav(page, "Stretches")
     page.get_by_role("link", name=re.compile("Kneeling hip flexor stretch")).click()
-    page.wait_for_function(f"Math.abs(document.querySelector('video').currentTime - {saved}) < 0.6")
+    page.wait_for_function(f"() => Math.abs(document.querySelector('video').currentTime - {saved}) < 0.6")
     expect(page.get_by_text(re.compile(r"Picking up where you left off, at 0:0\d\."))).to_be_visible()
     player = page.locator("[data-stretch-player]")
     expect(player).to_have_attribute("data-session-id", str(session.pk))
@@ -155,7 +155,7 @@ def test_follow_a_stretch_leave_and_resume(page, log_in, screenshot, kneeling):
             "(() => { const v = document.querySelector('video'); v.muted = true;"
             f" v.currentTime = {SECONDS - 1}; return v.play(); }})()"
         )
-    page.wait_for_function("document.querySelector('video').ended", timeout=10_000)
+    page.wait_for_function("() => document.querySelector('video').ended", timeout=10_000)
     with page.expect_response(is_progress_report):
         pick(page, "Lower back pain after the stretch", 3)
     expect(page.get_by_text("Saved: lower back pain after the stretch, 3 out of 10.")).to_be_visible()
@@ -199,9 +199,9 @@ def test_a_demo_stretch_on_the_phone_shows_the_figure_and_the_timer_works_by_key
     page.evaluate(
         "(() => { const v = document.querySelector('video'); v.muted = true; v.currentTime = 30; return v.play(); })()"
     )
-    page.wait_for_function("document.querySelector('video').currentTime > 31", timeout=15_000)
+    page.wait_for_function("() => document.querySelector('video').currentTime > 31", timeout=15_000)
     page.evaluate("document.querySelector('video').pause()")
-    page.wait_for_function("document.querySelector('video').textTracks[0].activeCues.length > 0")
+    page.wait_for_function("() => document.querySelector('video').textTracks[0].activeCues.length > 0")
 
     # The hold timer from the keyboard alone.
     page.get_by_role("button", name="Start hold timer").focus()

@@ -23,6 +23,7 @@ class Command(BaseCommand):
             )
         patient = accounts.ensure_user(accounts.DEMO_PATIENT, User.Role.PATIENT)
         clinician = accounts.ensure_user(accounts.DEMO_CLINICIAN, User.Role.CLINICIAN)
+        accounts.give_demo_authenticator(clinician)
         checkins, flares = seed_checkins(patient)
         screening = seed_screening(patient)
         videos = load_demo_videos()
@@ -36,5 +37,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo patient '{patient.username}': {checkins} check-ins, {flares} flares, "
             f"a clear screening ({screening.hip_verdict}). "
-            f"Demo clinician '{clinician.username}', linked to {linked} patients. {stretches}"
+            f"Demo clinician '{clinician.username}' (second factor: TOTP key {accounts.DEMO_CLINICIAN_TOTP_SECRET}), "
+            f"linked to {linked} patients. {stretches}"
         )
