@@ -7,7 +7,10 @@ BIN=.venv/bin
 # The development settings (SQLite, file broker and cache, DEBUG); without this Vida
 # would start with its production settings and ask for secrets.
 export VIDA_ENV=development
-mkdir -p var
+# VIDA_PORT and VIDA_VAR_DIR run a second copy beside the first (the smoke test does).
+PORT=${VIDA_PORT:-8000}
+VAR=${VIDA_VAR_DIR:-var}
+mkdir -p "$VAR"
 
 pids=()
 stop() {
@@ -21,13 +24,13 @@ trap stop INT TERM EXIT
 
 $BIN/celery -A vida worker --loglevel=warning --concurrency=1 --pool=solo &
 pids+=($!)
-$BIN/celery -A vida beat --loglevel=warning --schedule=var/celerybeat-schedule &
+$BIN/celery -A vida beat --loglevel=warning --schedule="$VAR/celerybeat-schedule" &
 pids+=($!)
 
 echo
-echo "Vida is at http://127.0.0.1:8000  (demo patient: demo.patient / vida-demo-patient)"
+echo "Vida is at http://127.0.0.1:$PORT  (demo patient: demo.patient / vida-demo-patient)"
 echo "Press Ctrl-C to stop."
 echo
-$BIN/python manage.py runserver 127.0.0.1:8000 &
+$BIN/python manage.py runserver "127.0.0.1:$PORT" &
 pids+=($!)
 wait -n "${pids[@]}"

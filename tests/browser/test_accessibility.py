@@ -18,7 +18,7 @@ AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1280, "height": 800}}
 FAILING_IMPACTS = {"serious", "critical"}
 
-SIGNED_OUT = ["/", "/accounts/login/", "/accounts/signup/"]
+SIGNED_OUT = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password-reset/"]
 
 
 def patient_pages(screening, video):
