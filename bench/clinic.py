@@ -27,19 +27,15 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from bench.common import (
-    RESULTS_DIR,
     api_token,
     bench_database_url,
     count_queries,
     fetch,
-    free_port,
     goal_line,
     recreate_database,
     second_factor,
-    start_gunicorn,
-    stop,
+    serving,
     vacuum_analyze,
-    wait_until_up,
 )
 
 PATIENTS = 1000
@@ -158,15 +154,9 @@ def run(args):
     queries = count_queries(API_PATH, token)
     print(f"queries per request of {API_PATH}: {queries}")
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    log = RESULTS_DIR / "gunicorn-clinic.log"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(db_url, port, log)
-    try:
-        wait_until_up(server, base, log)
-        api_headers = {"Authorization": f"Token {token}"}
-        page_headers = {"Cookie": f"sessionid={session_cookie}"}
+    api_headers = {"Authorization": f"Token {token}"}
+    page_headers = {"Cookie": f"sessionid={session_cookie}"}
+    with serving(db_url, "clinic") as base:
         for _ in range(args.warmup):
             fetch(base + API_PATH, api_headers), fetch(base + PAGE_PATH, page_headers)
             hand_written_sql(clinician.pk)
@@ -175,8 +165,6 @@ def run(args):
             api_ms.append(fetch(base + API_PATH, api_headers))
             page_ms.append(fetch(base + PAGE_PATH, page_headers))
             sql_ms.append(hand_written_sql(clinician.pk))
-    finally:
-        stop(server)
 
     api, page, sql = statistics.median(api_ms), statistics.median(page_ms), statistics.median(sql_ms)
     ratio = api / sql

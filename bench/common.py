@@ -6,6 +6,7 @@ which is dropped and made afresh every run: the figures never depend on what a
 developer's own database holds, and the bench never touches it.
 """
 
+import datetime as dt
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -306,3 +308,84 @@ def fetch(url, headers=None):
         if reply.status != 200:
             raise SystemExit(f"{url} answered {reply.status}")
     return (time.perf_counter() - started) * 1000
+
+
+@contextmanager
+def serving(db_url, name, workers=WORKERS):
+    """gunicorn on a free port for the length of the block; yields its base URL.
+
+    Its log is bench/results/gunicorn-<name>.log; it is stopped whatever happens.
+    """
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    log = RESULTS_DIR / f"gunicorn-{name}.log"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(db_url, port, log, workers=workers)
+    try:
+        wait_until_up(server, base, log)
+        yield base
+    finally:
+        stop(server)
+
+
+def bench_video(slug="bench-stretch", title="Bench stretch", region="hip_flexors"):
+    """A published library entry whose files are never fetched (no media is written)."""
+    from stretches.models import StretchVideo
+
+    return StretchVideo.objects.create(
+        title=title,
+        slug=slug,
+        region=region,
+        duration_seconds=60,
+        video_mp4=f"stretches/{slug}/video.mp4",
+        captions=f"stretches/{slug}/captions.vtt",
+        published=True,
+    )
+
+
+def seed_year(patient, videos, rng, days=365, rated=False):
+    """``days`` of check-ins ending today, a flare most weeks, a completed session most days.
+
+    The hip drifts from day to day and the back follows it within two points; sitting runs
+    2 to 10 hours. ``rated`` sessions carry before and after pains, so relief can be ranked.
+    """
+    from checkins.models import CheckIn, Flare
+    from stretches.models import StretchSession
+
+    today = patient.local_today()
+    checkins, flares, sessions = [], [], []
+    for n in range(days):
+        day = today - dt.timedelta(days=n)
+        hip = rng.randint(1, 8)
+        back = max(0, min(10, hip + rng.randint(-2, 2)))
+        checkins.append(
+            CheckIn(
+                patient=patient, date=day, back_pain=back, hip_pain=hip, sitting_hours=rng.randint(4, 20) / 2
+            )
+        )
+        evening = dt.datetime.combine(day, dt.time(19), tzinfo=patient.zone)
+        if rng.random() < 0.15:
+            flares.append(Flare(patient=patient, occurred_at=evening, region="back", intensity=7))
+        if rng.random() < 0.6:
+            pains = {}
+            if rated:
+                before = rng.randint(3, 8)
+                pains = {
+                    "back_pain_before": before,
+                    "back_pain_after": max(0, before - rng.randint(0, 3)),
+                    "hip_pain_before": before,
+                    "hip_pain_after": max(0, before - rng.randint(0, 3)),
+                }
+            sessions.append(
+                StretchSession(
+                    patient=patient,
+                    video=rng.choice(videos),
+                    started_at=evening,
+                    watched_seconds=60,
+                    completed=True,
+                    **pains,
+                )
+            )
+    CheckIn.objects.bulk_create(checkins)
+    Flare.objects.bulk_create(flares)
+    StretchSession.objects.bulk_create(sessions)

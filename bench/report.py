@@ -17,14 +17,20 @@ absolute medians are printed beside it, and the CPU time of each request in
 this process as a cross-check on a busy machine.
 """
 
-import datetime as dt
 import io
 import os
 import random
 import statistics
 import time
 
-from bench.common import bench_database_url, goal_line, recreate_database, vacuum_analyze
+from bench.common import (
+    bench_database_url,
+    bench_video,
+    goal_line,
+    recreate_database,
+    seed_year,
+    vacuum_analyze,
+)
 
 DAYS = 365
 REPORT_PATH = f"/api/v1/me/report/?days={DAYS}"
@@ -96,9 +102,7 @@ def seed():
     from django.contrib.auth.hashers import make_password
 
     from accounts.models import User
-    from checkins.models import CheckIn, Flare
     from screening import actions as screening_actions
-    from stretches.models import StretchSession, StretchVideo
 
     rng = random.Random(13)
     patient = User.objects.create(
@@ -115,59 +119,15 @@ def seed():
         password=make_password(None),
     )
     videos = [
-        StretchVideo.objects.create(
-            title=title,
-            slug=title.lower().replace(" ", "-"),
-            region=region,
-            duration_seconds=60,
-            video_mp4=f"stretches/bench/{n}.mp4",
-            captions=f"stretches/bench/{n}.vtt",
-            published=True,
-        )
-        for n, (title, region) in enumerate(
-            [
-                ("Kneeling hip flexor", "hip_flexors"),
-                ("Knee hug", "lumbar"),
-                ("Cat cow", "both"),
-                ("Lunge", "hip_flexors"),
-            ]
-        )
+        bench_video(slug, title, region)
+        for slug, title, region in [
+            ("kneeling-hip-flexor", "Kneeling hip flexor", "hip_flexors"),
+            ("knee-hug", "Knee hug", "lumbar"),
+            ("cat-cow", "Cat cow", "both"),
+            ("lunge", "Lunge", "hip_flexors"),
+        ]
     ]
-    today = patient.local_today()
-    checkins, flares, sessions = [], [], []
-    for n in range(DAYS):
-        day = today - dt.timedelta(days=n)
-        hip = rng.randint(1, 8)
-        checkins.append(
-            CheckIn(
-                patient=patient,
-                date=day,
-                back_pain=max(0, min(10, hip + rng.randint(-2, 2))),
-                hip_pain=hip,
-                sitting_hours=rng.randint(4, 20) / 2,
-            )
-        )
-        evening = dt.datetime.combine(day, dt.time(19), tzinfo=patient.zone)
-        if rng.random() < 0.15:
-            flares.append(Flare(patient=patient, occurred_at=evening, region="back", intensity=7))
-        if rng.random() < 0.6:
-            before = rng.randint(3, 8)
-            sessions.append(
-                StretchSession(
-                    patient=patient,
-                    video=rng.choice(videos),
-                    started_at=evening,
-                    watched_seconds=60,
-                    completed=True,
-                    back_pain_before=before,
-                    back_pain_after=max(0, before - rng.randint(0, 3)),
-                    hip_pain_before=before,
-                    hip_pain_after=max(0, before - rng.randint(0, 3)),
-                )
-            )
-    CheckIn.objects.bulk_create(checkins)
-    Flare.objects.bulk_create(flares)
-    StretchSession.objects.bulk_create(sessions)
+    seed_year(patient, videos, rng, days=DAYS, rated=True)
     answers = {
         **{qid: False for qid in ("bladder_bowel", "saddle_numbness", "leg_weakness", "bilateral_sciatica")},
         **{qid: False for qid in ("fever_unwell", "cancer_history", "weight_loss", "trauma")},

@@ -13,24 +13,21 @@ and within 3x of the plain endpoint (GOAL lines); a median under 30 ms on a
 quiet machine (printed).
 """
 
-import datetime as dt
 import os
 import random
 import statistics
 
 from bench.common import (
-    RESULTS_DIR,
     bench_database_url,
+    bench_video,
     count_queries,
     fetch,
-    free_port,
     goal_line,
     make_api_tokens,
     recreate_database,
-    start_gunicorn,
-    stop,
+    seed_year,
+    serving,
     vacuum_analyze,
-    wait_until_up,
 )
 
 DAYS = 365
@@ -56,14 +53,8 @@ def run(args):
     queries = count_queries(REAL_PATH, token)
     print(f"queries per request of {REAL_PATH}: {queries}")
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    log = RESULTS_DIR / "gunicorn-trends.log"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(db_url, port, log)
-    try:
-        wait_until_up(server, base, log)
-        headers = {"Authorization": f"Token {token}"}
+    headers = {"Authorization": f"Token {token}"}
+    with serving(db_url, "trends") as base:
         for _ in range(args.warmup):
             fetch(base + REAL_PATH, headers), fetch(base + PLAIN_PATH, headers)
         real, plain = [], []
@@ -71,8 +62,6 @@ def run(args):
         for _ in range(args.requests):
             real.append(fetch(base + REAL_PATH, headers))
             plain.append(fetch(base + PLAIN_PATH, headers))
-    finally:
-        stop(server)
 
     real_median, plain_median = statistics.median(real), statistics.median(plain)
     ratio = real_median / plain_median
@@ -104,48 +93,11 @@ def seed():
     from django.contrib.auth.hashers import make_password
 
     from accounts.models import User
-    from checkins.models import CheckIn, Flare
-    from stretches.models import StretchSession, StretchVideo
 
-    rng = random.Random(7)
     patient = User.objects.create(
         username="bench-trends", role=User.Role.PATIENT, password=make_password(None)
     )
-    video = StretchVideo.objects.create(
-        title="Bench stretch",
-        slug="bench-stretch",
-        region="hip_flexors",
-        duration_seconds=60,
-        video_mp4="stretches/bench/video.mp4",
-        captions="stretches/bench/captions.vtt",
-        published=True,
-    )
-    today = patient.local_today()
-    checkins, flares, sessions = [], [], []
-    for n in range(DAYS):
-        day = today - dt.timedelta(days=n)
-        hip = rng.randint(1, 8)
-        checkins.append(
-            CheckIn(
-                patient=patient,
-                date=day,
-                back_pain=max(0, min(10, hip + rng.randint(-2, 2))),
-                hip_pain=hip,
-                sitting_hours=rng.randint(4, 20) / 2,
-            )
-        )
-        evening = dt.datetime.combine(day, dt.time(19), tzinfo=patient.zone)
-        if rng.random() < 0.15:
-            flares.append(Flare(patient=patient, occurred_at=evening, region="back", intensity=7))
-        if rng.random() < 0.6:
-            sessions.append(
-                StretchSession(
-                    patient=patient, video=video, started_at=evening, watched_seconds=60, completed=True
-                )
-            )
-    CheckIn.objects.bulk_create(checkins)
-    Flare.objects.bulk_create(flares)
-    StretchSession.objects.bulk_create(sessions)
+    seed_year(patient, [bench_video()], random.Random(7), days=DAYS)
     (token,) = make_api_tokens([patient])
     vacuum_analyze()
     return token
