@@ -133,7 +133,7 @@ def production_environment(db_url, redis_port):
     keep = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "VIDA_", "DATABASE_", "CELERY_", "CACHE_"))
+        if not k.startswith(("DJANGO_", "VIDA_", "DATABASE_", "CELERY_", "CACHE_", "EMAIL_"))
     }
     return {
         **keep,
@@ -145,6 +145,9 @@ def production_environment(db_url, redis_port):
         "DATABASE_URL": db_url,
         "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0",
         "CACHE_URL": f"redis://127.0.0.1:{redis_port}/1",
+        # Required in production; nothing in the load sends email (a closed port, on purpose).
+        "EMAIL_URL": "smtp://127.0.0.1:9",
+        "VIDA_BASE_URL": "http://127.0.0.1",
     }
 
 
