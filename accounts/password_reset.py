@@ -11,7 +11,6 @@ import logging
 
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -23,8 +22,8 @@ logger = logging.getLogger(__name__)
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     def save(self, **kwargs):
-        email = self.cleaned_data["email"]
-        transaction.on_commit(lambda: enqueue_reset_email(email))
+        # Nothing is written before the task runs, so it is handed over at once.
+        enqueue_reset_email(self.cleaned_data["email"])
 
 
 def enqueue_reset_email(email):

@@ -1,3 +1,5 @@
+import math
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
@@ -5,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.actions import delete_account, register_patient
 from accounts.api.serializers import DeleteAccountSerializer, ProfileSerializer, RegisterSerializer
+from accounts.api.views import RegisterThrottle
 from accounts.timezones import timezone_names
 from careteam.views import settings_context as careteam_settings
 from vida.forms import error_summary, first_errors, form_values
@@ -36,6 +39,10 @@ def signup(request):
         return redirect("home")
     values, errors = {}, {}
     if request.method == "POST":
+        throttle = RegisterThrottle()
+        if not throttle.allow_request(request, None):
+            # The API's sign-up limit per client address (VIDA_REGISTER_RATE), in the same counter.
+            return too_many_signups(request, throttle.wait())
         values = form_values(request.POST, ["username", "email", "password", "timezone", "display_name"])
         serializer = RegisterSerializer(data=values)
         if serializer.is_valid():
@@ -105,3 +112,11 @@ def delete_my_account(request):
     logout(request)
     messages.success(request, "Your account and all your data have been deleted.")
     return redirect("login")
+
+
+def too_many_signups(request, wait):
+    seconds = max(1, math.ceil(wait or 60))
+    message = f"Too many new accounts from this address just now. Please try again in {seconds // 60 or 1} minute(s)."
+    response = render(request, "accounts/too_many_signups.html", {"message": message}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response

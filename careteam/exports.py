@@ -21,6 +21,8 @@ from careteam.api.serializers import AccessLogSerializer
 from careteam.models import AccessLogEntry, CareLink, ShareCode
 from checkins.api.serializers import CheckInSerializer, FlareSerializer
 from checkins.models import CHECKIN_FIELDS, CheckIn, Flare
+from nudges.api.serializers import NotificationSerializer, ReminderSettingsSerializer
+from nudges.models import Nudge, NudgePreferences
 from screening.api.serializers import ScreeningResponseSerializer
 from screening.models import ScreeningResponse
 from screening.questionnaire import BOOLEAN, QUESTIONNAIRES
@@ -184,4 +186,8 @@ def everything(patient):
         "access_log": records(
             AccessLogSerializer, AccessLogEntry.objects.for_patient(patient).order_by("at")
         ),
+        "reminders": ReminderSettingsSerializer(
+            NudgePreferences.for_user(patient), context={"user": patient}
+        ).data,
+        "notifications": records(NotificationSerializer, Nudge.objects.notifications_for(patient)),
     }

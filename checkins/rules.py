@@ -9,6 +9,10 @@ from django.utils import timezone
 # catch up after a bad week, soon enough that memory of the day is still fair.
 CHECKIN_WINDOW_DAYS = 14
 
+# A flare remembered later (say, for a clinic visit) can be logged within the
+# longest range the trends show.
+FLARE_WINDOW_DAYS = 365
+
 # Phones and laptops disagree about the time by a few seconds; a flare stamped a
 # little ahead of the server is stored at the server's now rather than refused.
 CLOCK_SKEW = dt.timedelta(minutes=2)
@@ -42,11 +46,11 @@ def validate_sitting_hours(value):
 
 
 def normalise_flare_time(patient, occurred_at):
-    """Flares are never in the future and no older than the check-in window."""
+    """Flares are never in the future, and go back at most a year (the longest trends window)."""
     now = timezone.now()
     if occurred_at > now + CLOCK_SKEW:
         raise ValidationError("This time is in the future.", code="future")
-    earliest = now - dt.timedelta(days=CHECKIN_WINDOW_DAYS + 1)
+    earliest = now - dt.timedelta(days=FLARE_WINDOW_DAYS)
     if occurred_at < earliest:
-        raise ValidationError(f"Flares can be logged up to {CHECKIN_WINDOW_DAYS} days back.", code="too_old")
+        raise ValidationError(f"Flares can be logged up to {FLARE_WINDOW_DAYS} days back.", code="too_old")
     return min(occurred_at, now)

@@ -217,8 +217,8 @@ def flag_annotations(dates):
     - ``red_flag``: a screening red flag no clinician has reviewed yet;
     - ``worsening``: either region's 7-day mean at least WORSENING_POINTS above
       the 7 days before;
-    - ``improving``: a region's 7-day mean at least IMPROVING_SHARE below its
-      first-week mean, with neither region above its own;
+    - ``improving``: either region's 7-day mean at least IMPROVING_SHARE below
+      its first-week mean;
     - ``no_recent_checkin``: no check-in in the last NO_CHECKIN_DAYS local days
       (or none ever).
 
@@ -249,9 +249,6 @@ def flag_annotations(dates):
             **{f"{region}_first__gt": 0, f"{region}_now__lte": F(f"{region}_first") * (1 - IMPROVING_SHARE)}
         )
 
-    def not_above_first(region):
-        return Q(**{f"{region}_now__lte": F(f"{region}_first")})
-
     two_weeks = means(_checkins_between(dates, 2 * WEEK_DAYS - 1), now=this_week, before=week_before)
     now_and_first = means(
         CheckIn.objects.filter(this_week | first_week, patient=OuterRef("pk"), date__lte=dates.ago(0)),
@@ -262,11 +259,7 @@ def flag_annotations(dates):
         "red_flag": Exists(ScreeningResponse.objects.unreviewed().filter(patient=OuterRef("pk"))),
         "worsening": Exists(two_weeks.filter(worse("back") | worse("hip"))),
         "no_recent_checkin": ~Exists(_checkins_between(dates, NO_CHECKIN_DAYS - 1)),
-        "improving": Exists(
-            now_and_first.filter(
-                (better("back") | better("hip")) & not_above_first("back") & not_above_first("hip")
-            )
-        ),
+        "improving": Exists(now_and_first.filter(better("back") | better("hip"))),
     }
 
 

@@ -1,7 +1,7 @@
 """Demo accounts, shown in the README so a newcomer can look around at once."""
 
 from accounts.models import User
-from security.second_factor import give_fixed_app_device
+from security.second_factor import DEMO_DEVICE_NAME, give_fixed_app_device
 
 DEMO_PATIENT = {"username": "demo.patient", "password": "vida-demo-patient", "display_name": "Sam (demo)"}
 DEMO_CLINICIAN = {
@@ -26,4 +26,4 @@ def ensure_user(spec, role, timezone="Europe/London"):
 
 
 def give_demo_authenticator(clinician):
-    return give_fixed_app_device(clinician, DEMO_CLINICIAN_TOTP_SECRET)
+    return give_fixed_app_device(clinician, DEMO_CLINICIAN_TOTP_SECRET, name=DEMO_DEVICE_NAME)

@@ -55,6 +55,7 @@ class Outcome:
     sent: int = 0
     failed: int = 0
     expired: int = 0
+    held: int = 0  # red-flag alerts waiting out quiet hours
     retry: list = field(default_factory=list)  # ids handed back after a transient error
 
 
@@ -64,16 +65,27 @@ def backoff_seconds(retries):
 
 
 def still_wanted(nudge, now):
-    """Whether the email is still worth sending now. One that waited into quiet hours is not,
-    nor a daily one that waited past its local day, nor one whose kind or email channel was
-    turned off meanwhile. A red-flag alert (sent once per screening) is not tied to a day."""
+    """Whether the email is still worth sending now. A daily one that waited past its local day
+    or into quiet hours is not, nor one whose kind or email channel was turned off meanwhile.
+    A red-flag alert is always still wanted (``held_back`` keeps it until quiet hours end)."""
     preferences = NudgePreferences.for_user(nudge.recipient)
     if not (preferences.wants(nudge.kind) and preferences.email):
         return False
+    if nudge.reference is not None:
+        return True
     local = now.astimezone(zoneinfo.ZoneInfo(preferences.zone_name))
-    if nudge.reference is None and local.date() != nudge.local_date:
+    return local.date() == nudge.local_date and not preferences.is_quiet(
+        local.time().replace(second=0, microsecond=0)
+    )
+
+
+def held_back(nudge, now):
+    """A red-flag alert's email waits out the clinician's quiet hours (its in-app notice is already there)."""
+    if nudge.reference is None:
         return False
-    return not preferences.is_quiet(local.time().replace(second=0, microsecond=0))
+    preferences = NudgePreferences.for_user(nudge.recipient)
+    local = now.astimezone(zoneinfo.ZoneInfo(preferences.zone_name))
+    return preferences.is_quiet(local.time().replace(second=0, microsecond=0))
 
 
 def send_nudges(nudge_ids, now=None):
@@ -103,6 +115,11 @@ def send_nudges(nudge_ids, now=None):
                 if not still_wanted(nudge, now or timezone.now()):
                     _finish(nudge, token, Status.EXPIRED)
                     outcome.expired += 1
+                    continue
+                if held_back(nudge, now or timezone.now()):
+                    # Back to the outbox: a later pass hands it over again (REQUEUE_AFTER).
+                    _release(nudge, token)
+                    outcome.held += 1
                     continue
                 try:
                     mail.send_messages([nudge_email(nudge)])
@@ -170,6 +187,13 @@ def _finish(nudge, token, status, error=None):
         status=status,
         sent_at=timezone.now() if status == Status.SENT else None,
         last_error=_describe(error),
+    )
+
+
+def _release(nudge, token):
+    """Our claimed row back to pending, handed over just now, its attempt not counted."""
+    Nudge.objects.filter(pk=nudge.pk, claim=token, status=Status.SENDING).update(
+        status=Status.PENDING, claim=None, enqueued_at=timezone.now(), attempts=F("attempts") - 1
     )
 
 

@@ -1,8 +1,10 @@
 """The reminders form: the API's field names and serializer, values shaped for the template."""
 
+import datetime as dt
+
 from accounts.timezones import timezone_names
 from nudges.api.serializers import ReminderSettingsSerializer
-from nudges.models import Channel, NudgePreferences, kinds_for
+from nudges.models import Channel, NudgePreferences, in_quiet_hours, kinds_for
 from vida.forms import error_summary
 
 FIELDS = ["kinds", "channels", "reminder_time", "timezone", "quiet_hours_start", "quiet_hours_end"]
@@ -19,7 +21,7 @@ KIND_HINTS = {
     "stretch_nudge": "When you have not finished a stretch for 3 days.",
     "reengagement": "After 3 days without a check-in; then less and less often.",
     "clinician_digest": "Each morning at your digest time: your patients with a flag, by name and flag.",
-    "red_flag_alert": "As soon as a linked patient's screening raises a red flag (outside your quiet hours).",
+    "red_flag_alert": "As soon as a linked patient's screening raises a red flag (by email once your quiet hours end).",
 }
 
 
@@ -49,6 +51,7 @@ def form_context(user, values, errors):
             }
             for kind in kinds_for(user)
         ],
+        "quiet_conflict": quiet_conflict(values),
         "time_label": "Digest time" if user.is_clinician else "Reminder time",
         "time_hint": (
             "Your local time. The morning digest of flagged patients comes then."
@@ -69,3 +72,20 @@ def form_context(user, values, errors):
         ],
         "timezones": timezone_names(),
     }
+
+
+def quiet_conflict(values):
+    """A note when the saved reminder time falls inside the quiet hours: nothing arrives then."""
+    try:
+        at, start, end = (
+            dt.time.fromisoformat(values[name])
+            for name in ("reminder_time", "quiet_hours_start", "quiet_hours_end")
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not in_quiet_hours(at, start, end):
+        return None
+    return (
+        f"{at:%H:%M} is inside your quiet hours ({start:%H:%M}-{end:%H:%M}), so nothing will arrive then. "
+        "Choose a time outside them, or change the quiet hours."
+    )

@@ -37,8 +37,8 @@ For clinicians:
   one actively linked patient has a flag that asks for attention (DIGEST_FLAGS,
   computed by checkins.trends' own SQL); once a local day;
 - red-flag alert: one per (linked clinician, screening with a red flag taken
-  while they were linked), at any time outside their quiet hours, once per
-  screening (``Nudge.reference`` holds the screening's id).
+  while they were linked), recorded at once whatever the hour (the email waits
+  out quiet hours), once per screening (``Nudge.reference`` holds its id).
 """
 
 import datetime as dt
@@ -312,7 +312,9 @@ def due_red_flag_alerts(now, clocks):
     """One row per (linked clinician, red-flag screening) not alerted yet: ``nudge_reference`` is the screening.
 
     Only screenings taken while the link was active and within ALERT_WINDOW,
-    still unreviewed; sent at any time of day outside the clinician's quiet hours.
+    still unreviewed. Recorded at once, whatever the hour, so the in-app notice is
+    there straight away; the email waits out the clinician's quiet hours
+    (nudges.delivery.held_back).
     """
     screening = "patient_links__patient__screenings"
     alerts = (
@@ -331,9 +333,7 @@ def due_red_flag_alerts(now, clocks):
     alerted = Nudge.objects.filter(
         recipient=OuterRef("pk"), kind=Kind.RED_FLAG_ALERT, reference=OuterRef("nudge_reference")
     )
-    alerts = alerts.exclude(Exists(alerted))
-    branches = [Q(nudge_zone=name) & ~in_quiet_hours(clock.time) for name, clock in clocks.items()]
-    return alerts.filter(reduce(operator.or_, branches)) if branches else alerts.none()
+    return alerts.exclude(Exists(alerted)).filter(nudge_zone__in=list(clocks))
 
 
 # Kind -> rule: a function (now, clocks) -> queryset of recipients, with

@@ -9,6 +9,7 @@ django-otp static device whose tokens are deleted as they are used.
 import base64
 
 import segno
+from django.conf import settings
 from django.db import transaction
 from django_otp import devices_for_user, verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -18,6 +19,11 @@ from security.tokens import end_all_tokens
 
 ISSUER = "Vida"
 APP_DEVICE_NAME = "Authenticator app"
+# The demo clinician's authenticator, whose key the README publishes. In development it
+# accepts a code again within its 30 seconds, so the demo can sign in on the web and
+# for a token in the same half minute; every other device keeps django-otp's replay
+# protection, and production has no such device (seed_demo refuses to run there).
+DEMO_DEVICE_NAME = "Demo authenticator (development only)"
 BACKUP_DEVICE_NAME = "Backup codes"
 BACKUP_CODE_COUNT = 10
 
@@ -39,6 +45,8 @@ def verify(user, code):
     for device in devices_for_user(user):
         verified = verify_token(user, device.persistent_id, code)
         if verified is not None:
+            if verified.name == DEMO_DEVICE_NAME and not settings.PRODUCTION:
+                TOTPDevice.objects.filter(pk=verified.pk).update(last_t=-1)
             return verified
     return None
 
@@ -87,10 +95,11 @@ def new_backup_codes(user):
     return codes
 
 
-def give_fixed_app_device(user, base32_secret):
+def give_fixed_app_device(user, base32_secret, name=APP_DEVICE_NAME):
     """A confirmed authenticator with a known key (the demo clinician's, tests'). Never in production use."""
     key = base64.b32decode(base32_secret + "=" * (-len(base32_secret) % 8)).hex()
+    TOTPDevice.objects.filter(user=user).exclude(name=name).delete()
     device, _ = TOTPDevice.objects.update_or_create(
-        user=user, name=APP_DEVICE_NAME, defaults={"key": key, "confirmed": True}
+        user=user, name=name, defaults={"key": key, "confirmed": True}
     )
     return device

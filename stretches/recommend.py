@@ -84,8 +84,8 @@ def choose_focus(*, paused=False, back_pain=None, hip_pain=None, from_today=True
     if back_pain is not None and back_pain >= REACTIVE_BACK_PAIN:
         verb = "is" if from_today else "was"
         return HIP, (
-            f"Your back {verb} reactive {when}; working on the hips still helps, "
-            "so stick to gentle hip-flexor stretches."
+            f"Gentle hip-flexor stretches only, because your back {verb} reactive {when}; "
+            "working on the hips still helps."
         )
     if hip_component in ("likely", "possible"):
         return HIP_AND_LUMBAR, (

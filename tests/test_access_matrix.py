@@ -218,6 +218,7 @@ MATRIX = {
     ("me/report/", "get"): (all_patients(), None, "?days=30"),
     ("me/reminders/", "get"): (signed_in(), None, ""),
     ("me/reminders/", "put"): (signed_in(), reminder_settings, ""),
+    ("me/reminders/", "patch"): (signed_in(), lambda w, p: {"reminder_time": "09:30"}, ""),
     ("me/notifications/", "get"): (signed_in(), None, ""),
     ("me/notifications/read-all/", "post"): (signed_in(), None, ""),
     ("me/notifications/<uuid:pk>/", "get"): (own_notice(), None, ""),

@@ -236,3 +236,19 @@ def test_history_falls_back_to_thirty_days_for_an_unknown_range(patient_client):
     response = patient_client.get("/history/?days=abc")
     assert response.status_code == 200
     assert "last 30 days" in response.content.decode()
+
+
+def test_the_signup_page_shares_the_apis_limit_per_address(client):
+    from accounts.api.views import RegisterThrottle
+
+    RegisterThrottle.THROTTLE_RATES = {**RegisterThrottle.THROTTLE_RATES, "register": "2/hour"}
+    try:
+        for n in range(2):
+            body = {"username": f"new{n}", "email": f"new{n}@example.org", "password": "stretch-hips-daily"}
+            assert client.post("/accounts/signup/", {**body, "timezone": "UTC"}).status_code == 302
+            client.logout()
+        refused = client.post("/accounts/signup/", {**body, "username": "new9", "timezone": "UTC"})
+    finally:
+        del RegisterThrottle.THROTTLE_RATES
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Too many new accounts from this address" in refused.content.decode()

@@ -432,3 +432,10 @@ def test_a_checkins_url_is_its_detail_route(patient_api, patient):
 
     body = patient_api.post(URL, VALID, format="json").json()
     assert body["url"] == reverse("api:checkin-detail", kwargs={"day": patient.local_today()})
+
+
+def test_null_for_an_optional_text_answer_means_not_answered(patient_api, patient):
+    body = {"back_pain": 3, "hip_pain": 4, "first_region": None, "note": None}
+    response = patient_api.post(URL, body, format="json")
+    assert response.status_code == 201
+    assert (response.json()["first_region"], response.json()["note"]) == ("", "")

@@ -101,3 +101,16 @@ def test_demo_code_prints_the_demo_clinicians_current_code(capsys):
     call_command("demo_code")
     after = f"{TOTP(key).token():06d}"  # the code may turn over meanwhile
     assert capsys.readouterr().out.strip() in {before, after}
+
+
+@pytest.mark.django_db
+def test_the_demo_clinicians_code_can_be_given_twice_in_its_half_minute(client):
+    import base64
+
+    from django_otp.oath import TOTP
+
+    call_command("seed_demo")
+    code = f"{TOTP(base64.b32decode('JBSWY3DPEHPK3PXP')).token():06d}"
+    body = {"username": "demo.clinician", "password": "vida-demo-clinician", "otp": code}
+    assert client.post("/api/v1/auth/token/", body, content_type="application/json").status_code == 200
+    assert client.post("/api/v1/auth/token/", body, content_type="application/json").status_code == 200

@@ -67,7 +67,7 @@ def test_a_time_a_few_seconds_ahead_is_stored_as_now(patient_api):
         ({"region": "knee"}, "region"),
         ({"region": None}, "region"),
         ({"occurred_at": (NOW + dt.timedelta(hours=1)).isoformat()}, "occurred_at"),
-        ({"occurred_at": (NOW - dt.timedelta(days=30)).isoformat()}, "occurred_at"),
+        ({"occurred_at": (NOW - dt.timedelta(days=400)).isoformat()}, "occurred_at"),
         ({"occurred_at": "tuesday"}, "occurred_at"),
         ({"trigger": "x" * 201}, "trigger"),
         ({"note": "x" * 2001}, "note"),

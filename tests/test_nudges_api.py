@@ -76,7 +76,6 @@ def test_everything_off_is_allowed(patient_api):
         ({"kinds": "checkin_reminder"}, "kinds"),  # a string, not a list
         ({"channels": ["sms"]}, "channels"),
         ({"channels": {"email": True}}, "channels"),
-        ({"reminder_time": "22:00"}, "reminder_time"),  # inside the quiet hours 21:30-08:00
         ({"remind_at": "19:00"}, "remind_at"),  # an unknown field
     ],
 )
@@ -211,3 +210,13 @@ def test_the_schema_documents_reminders_and_notifications(tmp_path):
     for path in [URL, NOTIFICATIONS, f"{NOTIFICATIONS}{{id}}/", f"{NOTIFICATIONS}read-all/"]:
         assert f"{path}:" in text, path
     assert "quiet_hours_start" in text and "marked_read" in text
+
+
+def test_patch_changes_only_the_fields_given(patient_api):
+    response = patient_api.patch(URL, {"reminder_time": "07:15"}, format="json")
+    assert response.status_code == 200
+    # Inside the quiet hours: kept as asked (the settings page says nothing will arrive then).
+    assert response.json() == {**DEFAULTS, "reminder_time": "07:15"}
+    assert patient_api.patch(URL, {"reminder_time": "seven"}, format="json").status_code == 400
+    assert patient_api.patch(URL, ["x"], format="json").status_code == 400
+    assert patient_api.get(URL).json()["reminder_time"] == "07:15"

@@ -151,16 +151,22 @@ def test_a_new_red_flag_screening_alerts_again_and_a_clear_one_does_not(doctor):
     assert len(alerts(record(noon + dt.timedelta(hours=4)))) == 1
 
 
-def test_no_alert_in_quiet_hours_then_one_when_they_end(doctor):
+def test_an_alert_in_quiet_hours_is_on_the_clinic_page_at_once_and_emailed_when_they_end(doctor):
     patient = PatientFactory()
     linked_at(doctor, patient)
     night = at("Europe/London", 2026, 6, 10, 23, 0)
     with time_machine.travel(night, tick=False):
         screening_actions.record_screening(patient, "hip-pattern-v1", answers(leg_weakness=True))
-    assert alerts(record(night + dt.timedelta(minutes=5))) == []
-    morning = at("Europe/London", 2026, 6, 11, 8, 0)
-    rows = alerts(record(morning))
-    assert [(n.kind, n.local_date) for n in rows] == [(ALERT, dt.date(2026, 6, 11))]
+    (alert,) = alerts(record(night + dt.timedelta(minutes=5)))
+    assert (alert.in_app, alert.local_date) == (True, JUNE_10)
+    with time_machine.travel(night + dt.timedelta(minutes=6), tick=False):
+        assert sent_mail_for([alert]) == []
+    alert.refresh_from_db()
+    assert alert.status == Status.PENDING and alert.attempts == 0  # back in the outbox, not spent
+    with time_machine.travel(at("Europe/London", 2026, 6, 11, 8, 0), tick=False):
+        assert len(sent_mail_for([alert])) == 1
+    alert.refresh_from_db()
+    assert alert.status == Status.SENT
 
 
 def test_no_alert_for_a_red_flag_raised_before_the_link_or_already_reviewed(doctor):

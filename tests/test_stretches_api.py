@@ -431,8 +431,8 @@ def test_the_recommendation_rule(case, expected):
 def test_a_reactive_back_says_so_in_plain_words():
     _, today = recommend.choose_focus(back_pain=8, hip_pain=3, **SCREENED)
     _, earlier = recommend.choose_focus(back_pain=8, hip_pain=3, from_today=False, **SCREENED)
-    assert today.startswith("Your back is reactive today; working on the hips still helps")
-    assert earlier.startswith("Your back was reactive at your last check-in")
+    assert "your back is reactive today; working on the hips still helps" in today
+    assert "your back was reactive at your last check-in" in earlier
 
 
 def recommended(api):

@@ -193,6 +193,8 @@ REST_FRAMEWORK = {
     # text that is not valid Unicode refused (vida/parsers.py, vida/renderers.py).
     "DEFAULT_RENDERER_CLASSES": ["vida.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["vida.parsers.JSONParser"],
+    # The API takes JSON; DRF's test client sends it by default too.
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "vida.pagination.PageNumberPagination",
     "PAGE_SIZE": 30,

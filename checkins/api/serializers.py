@@ -64,12 +64,14 @@ class CheckInSerializer(serializers.Serializer):
         choices=LeadingRegion.choices,
         required=False,
         allow_blank=True,
+        allow_null=True,
         error_messages={"invalid_choice": "Choose one of hip, back, together or unsure."},
     )
     note = serializers.CharField(
         max_length=2000,
         required=False,
         allow_blank=True,
+        allow_null=True,
         error_messages={"max_length": "Keep the note to 2,000 characters or fewer."},
     )
     url = serializers.SerializerMethodField()
@@ -81,6 +83,13 @@ class CheckInSerializer(serializers.Serializer):
 
     def validate_date(self, value):
         return as_drf_error(rules.validate_checkin_date, self.context["patient"], value)
+
+    # Not answered is stored as "" whether a client leaves the field out, sends "" or sends null.
+    def validate_first_region(self, value):
+        return value or ""
+
+    def validate_note(self, value):
+        return value or ""
 
     def validate_sitting_hours(self, value):
         return as_drf_error(rules.validate_sitting_hours, value)

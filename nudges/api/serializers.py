@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import timezone_field
-from nudges.models import Channel, Kind, Nudge, in_quiet_hours, kinds_for
+from nudges.models import Channel, Kind, Nudge, kinds_for
 from nudges.notices import describe
 
 TIME_FORMAT = "%H:%M"
@@ -74,17 +74,8 @@ class ReminderSettingsSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         attrs["reminder_time"] = attrs["reminder_time"].replace(second=0, microsecond=0)
-        start = attrs["quiet_hours_start"] = attrs["quiet_hours_start"].replace(second=0, microsecond=0)
-        end = attrs["quiet_hours_end"] = attrs["quiet_hours_end"].replace(second=0, microsecond=0)
-        if in_quiet_hours(attrs["reminder_time"], start, end):
-            raise serializers.ValidationError(
-                {
-                    "reminder_time": [
-                        f"{attrs['reminder_time']:%H:%M} is inside your quiet hours "
-                        f"({start:%H:%M}-{end:%H:%M}): choose a time outside them, or change the quiet hours."
-                    ]
-                }
-            )
+        attrs["quiet_hours_start"] = attrs["quiet_hours_start"].replace(second=0, microsecond=0)
+        attrs["quiet_hours_end"] = attrs["quiet_hours_end"].replace(second=0, microsecond=0)
         allowed = kinds_for(self.context.get("user") or self.context["request"].user)
         others = sorted(set(attrs["kinds"]) - set(allowed))
         if others:

@@ -1,5 +1,8 @@
+from collections.abc import Mapping
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,9 +29,19 @@ class ReminderSettingsView(PersonAPIMixin, generics.GenericAPIView):
         return Response(self.get_serializer(self.get_object()).data)
 
     def put(self, request):
-        serializer = self.get_serializer(data=request.data)
+        return self._save(request.data)
+
+    @extend_schema(request=ReminderSettingsSerializer(partial=True), responses=ReminderSettingsSerializer)
+    def patch(self, request):
+        """Change the fields given; the others keep their current values."""
+        if not isinstance(request.data, Mapping):
+            raise ValidationError({"non_field_errors": ["Send the settings as an object."]})
+        return self._save({**self.get_serializer(self.get_object()).data, **request.data})
+
+    def _save(self, body):
+        serializer = self.get_serializer(data=body)
         serializer.is_valid(raise_exception=True)
-        preferences = actions.save_preferences(request.user, serializer.validated_data)
+        preferences = actions.save_preferences(self.request.user, serializer.validated_data)
         return Response(self.get_serializer(preferences).data)
 
 

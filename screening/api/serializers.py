@@ -32,6 +32,9 @@ class QuestionnaireSerializer(serializers.Serializer):
     version = serializers.CharField()
     title = serializers.CharField()
     sections = SectionSerializer(many=True)
+    questions = QuestionSerializer(
+        many=True, help_text="Every question in the order asked (the sections' in one list)."
+    )
 
 
 class AnswersSerializer(serializers.Serializer):

@@ -51,20 +51,19 @@ def test_set_reminders_on_the_settings_page(page, log_in, screenshot):
     expect(page.get_by_role("region", name="Reminders").get_by_label("Stretch nudge")).not_to_be_checked()
 
 
-def test_a_reminder_time_inside_quiet_hours_is_explained_and_nothing_is_saved(page, log_in, screenshot):
+def test_a_reminder_time_inside_quiet_hours_is_saved_with_a_note(page, log_in, screenshot):
     patient = PatientFactory()
     log_in(page, patient)
     page.goto("/settings/")
     section = page.get_by_role("region", name="Reminders")
     section.get_by_label("Reminder time", exact=True).fill("23:15")
     section.get_by_role("button", name="Save reminders").click()
-    summary = page.get_by_role("alert")
-    expect(summary).to_contain_text("Reminder time: 23:15 is inside your quiet hours (21:30-08:00)")
-    expect(summary).to_be_focused()
-    expect(page.get_by_label("Reminder time", exact=True)).to_have_value("23:15")
-    screenshot(page, "settings-reminders-error")
+    expect(page.get_by_role("status")).to_contain_text("Reminder settings saved")
+    note = page.get_by_text("23:15 is inside your quiet hours (21:30-08:00), so nothing will arrive then")
+    expect(note).to_be_visible()
+    screenshot(page, "settings-reminders-quiet-note")
     assert_fits_phone(page)
-    assert not NudgePreferences.objects.filter(user=patient).exists()
+    assert NudgePreferences.objects.get(user=patient).reminder_time.strftime("%H:%M") == "23:15"
 
 
 def test_a_nudge_shows_on_today_and_can_be_dismissed(page, log_in, screenshot):

@@ -172,7 +172,7 @@ def test_today_recommends_gentle_hip_work_when_the_back_is_reactive(page, log_in
     CheckInFactory(patient=patient, back_pain=8, hip_pain=3)
     log_in(page, patient)
     section = page.get_by_role("region", name="Today's stretch")
-    expect(section).to_contain_text("Your back is reactive today; working on the hips still helps")
+    expect(section).to_contain_text("your back is reactive today; working on the hips still helps")
     expect(section.get_by_role("link", name=re.compile("Kneeling hip flexor stretch"))).to_be_visible()
     expect(section.get_by_role("link", name=re.compile("Pelvic tilts"))).to_have_count(0)
     section.scroll_into_view_if_needed()

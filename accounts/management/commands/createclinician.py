@@ -12,13 +12,32 @@ class Command(BaseCommand):
     help = "Create a clinician account (clinicians cannot sign up themselves)."
 
     def add_arguments(self, parser):
-        parser.add_argument("username")
-        parser.add_argument("--email", required=True)
+        parser.add_argument("username", nargs="?", help="Asked for when omitted (also --username).")
+        parser.add_argument("--username", dest="username_option", metavar="USERNAME")
+        parser.add_argument("--email", help="Asked for when omitted: digests and alerts go there.")
         parser.add_argument("--timezone", default="UTC")
         parser.add_argument("--display-name", default="")
         parser.add_argument("--password", help="Read from a prompt when omitted.")
+        parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive")
 
-    def handle(self, *args, username, email, timezone, display_name, password, **options):
+    def handle(
+        self,
+        *args,
+        username,
+        username_option,
+        email,
+        timezone,
+        display_name,
+        password,
+        interactive,
+        **options,
+    ):
+        username = username or username_option
+        if not username or not email or password is None:
+            if not interactive:
+                raise CommandError("With --noinput, give the username, --email and --password.")
+            username = username or input("Username: ").strip()
+            email = email or input("Email: ").strip()
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A user named {username!r} already exists.")
         try:
