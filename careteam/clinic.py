@@ -9,11 +9,10 @@ from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Subquery
 from rest_framework.exceptions import ValidationError
 
-from accounts.models import User
 from careteam.models import Read
 from checkins import trends
 from screening.models import ScreeningResponse
-from vida.access import linked_to, log_reads, visible_patients
+from vida.access import log_reads, visible_patients
 
 PAGE_SIZE = 50
 
@@ -54,10 +53,8 @@ def flag_filter(raw):
 
 def ranked_patients(clinician, flag=None):
     """The clinician's linked patients annotated with the trends, worst first (unevaluated)."""
-    dates = trends.LocalDates.for_patients(visible_patients(clinician))
-    rows = trends.annotated_patients(dates).filter(
-        linked_to(clinician), role=User.Role.PATIENT, is_active=True
-    )
+    patients = visible_patients(clinician)
+    rows = trends.annotated_patients(trends.LocalDates.for_patients(patients)).filter(pk__in=patients)
     if flag:
         rows = rows.filter(**{flag: True})
     return rows.annotate(red_flag_checked_on=DOCTOR_CHECKED_ON).order_by(*RANKING)

@@ -7,24 +7,23 @@ patients run the same code:
 
 - ``with_trends(patients, dates)`` annotates a queryset of patients with the
   summary figures and the flags, each figure one correlated subquery and each
-  flag one SQL expression over them. The number of queries never depends on how
-  many patients or days there are; ranking and filtering by flag stay in SQL.
-- ``report(patient, days)`` adds one patient's daily series (three grouped
-  queries: check-ins, flares, completed sessions) and runs the two pattern
-  functions over it, ``leading_region`` and ``sitting_link``: plain functions of
-  a list of days, with their thresholds named below.
+  flag one EXISTS. The number of queries never depends on how many patients or
+  days there are; ranking and filtering by flag stay in SQL.
+- ``patient_trends(patient, days)`` adds one patient's daily series (three
+  grouped queries: check-ins, flares, completed sessions) and runs the two
+  pattern functions over it, ``leading_region`` and ``sitting_link``: plain
+  functions of a list of days, with their thresholds named below.
 
 "Today" is always the patient's own local date; "the last N days" end on it.
 """
 
 import datetime as dt
-import functools
 import itertools
 import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -168,23 +167,24 @@ def _checkins_between(dates, first_ago, last_ago=0):
     )
 
 
+def _first_checkin(patient):
+    """The date of the earliest check-in of ``patient`` (an OuterRef), as a subquery."""
+    first = CheckIn.objects.filter(patient=patient).order_by("date").values("date")[:1]
+    return Subquery(first, output_field=DateField())
+
+
+FIRST_CHECKIN = _first_checkin(OuterRef("pk"))
+
+
 def _first_week():
     """The patient's first week, seven days from the earliest check-in, as a Q on check-in dates.
 
     Both bounds are given so the database reads just those days off the
-    (patient, date) index.
+    (patient, date) index. For use inside a subquery of check-ins about the patient.
     """
-    first = Subquery(
-        CheckIn.objects.filter(patient=OuterRef(OuterRef("pk"))).order_by("date").values("date")[:1]
-    )
+    first = _first_checkin(OuterRef(OuterRef("pk")))
     end = ExpressionWrapper(first + dt.timedelta(days=BASELINE_DAYS), output_field=DateField())
     return Q(date__gte=first, date__lt=end)
-
-
-FIRST_CHECKIN = Subquery(
-    CheckIn.objects.filter(patient=OuterRef("pk")).order_by("date").values("date")[:1],
-    output_field=DateField(),
-)
 
 
 def summary_annotations(dates):
@@ -268,7 +268,7 @@ def with_trends(patients, dates):
     return patients.annotate(**summary_annotations(dates), **flag_annotations(dates))
 
 
-@functools.lru_cache(maxsize=256)
+@lru_cache(maxsize=256)
 def annotated_patients(dates):
     """All patients annotated by ``with_trends`` (and ``first_checkin``), unevaluated: filter it to use it.
 

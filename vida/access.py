@@ -14,17 +14,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from careteam.models import AccessLogEntry, CareLink
 
 
-def _links():
-    from careteam.models import CareLink  # careteam's models import this module's queryset
-
-    return CareLink.objects.active()
-
-
-def linked_to(clinician, patient_ref="pk"):
-    """An EXISTS that is true for rows whose patient (``patient_ref``) is actively linked to ``clinician``."""
-    return Exists(_links().filter(clinician=clinician, patient=OuterRef(patient_ref)))
+def linked_to(clinician):
+    """An EXISTS, on a queryset of users, true for the patients actively linked to ``clinician``."""
+    return Exists(CareLink.objects.active().filter(clinician=clinician, patient=OuterRef("pk")))
 
 
 def visible_patients(user):
@@ -57,8 +52,6 @@ def access_patient(user, public_id, read):
 
 def log_reads(clinician, patients, read):
     """One access-log entry per patient, in one INSERT."""
-    from careteam.models import AccessLogEntry
-
     now = timezone.now()
     name = str(clinician)
     AccessLogEntry.objects.bulk_create(

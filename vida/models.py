@@ -12,15 +12,9 @@ class PatientRecordQuerySet(models.QuerySet):
     """
 
     def for_user(self, user):
-        from vida.access import linked_to
+        from vida.access import visible_patients  # vida.access reads the care team's models
 
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_patient:
-            return self.filter(patient=user)
-        if user.is_clinician:
-            return self.filter(linked_to(user, patient_ref="patient"))
-        return self.none()
+        return self.filter(patient__in=visible_patients(user))
 
     def for_patient(self, patient):
         return self.filter(patient=patient)
