@@ -53,6 +53,7 @@ lint: $(DEV_STAMP)
 
 run: $(RUNTIME_STAMP)
 	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py createcachetable
 	$(DEV) $(BIN)/python manage.py seed_demo
 	scripts/run.sh
 

@@ -103,7 +103,7 @@ def _settings(request, *, values=None, errors=None, delete_error=None):
 def delete_my_account(request):
     """Delete the account and every row of it, confirmed with the password (as DELETE /api/v1/me/)."""
     confirm = DeleteAccountSerializer(
-        data=form_values(request.POST, ["password"]), context={"user": request.user}
+        data=form_values(request.POST, ["password"]), context={"request": request}
     )
     if not confirm.is_valid():
         error = first_errors(confirm.errors).get("password", "Enter your password to delete your account.")

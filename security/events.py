@@ -20,6 +20,7 @@ from accounts.models import User
 from security.reauth import mark_password_confirmed
 from security.tokens import end_all_tokens
 from vida.clients import client_ip
+from vida.errors import is_api
 
 logger = logging.getLogger("vida.security")
 
@@ -71,7 +72,7 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
     record(request, "signed_in", user=user)
-    if request is not None and hasattr(request, "session"):
+    if request is not None and hasattr(request, "session") and not is_api(request):
         mark_password_confirmed(request)  # the password was just given: counts as re-authentication
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from vida.errors import is_api
 from vida.permissions import needs_second_factor, passed_second_factor
 
 # Where a half-signed-in person may still go: the second-factor step itself and the way out.
@@ -41,7 +42,7 @@ class SecondFactorMiddleware:
             if not passed_second_factor(user):
                 request.pending_user = user
                 request.user = AnonymousUser()
-                if not request.path.startswith("/api/") and not request.path.startswith(_OPEN_PREFIXES):
+                if not is_api(request) and not request.path.startswith(_OPEN_PREFIXES):
                     step = reverse("two-factor")
                     return redirect(f"{step}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -3,8 +3,7 @@
 A page that changes one of them is wrapped in ``reauthentication_required``; a
 person who has not given their password in the last ``REAUTH_SECONDS`` (at
 sign-in or on the confirm page) is sent to ``/accounts/confirm-password/`` first
-and then back. The password-change, email-change and password-reset pages (the
-nudges work) use the same decorator.
+and then back. Deleting the account asks for the password on its own form instead.
 """
 
 import time

@@ -7,6 +7,7 @@ django-otp static device whose tokens are deleted as they are used.
 """
 
 import base64
+import re
 
 import segno
 from django.conf import settings
@@ -15,9 +16,6 @@ from django_otp import devices_for_user, verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from security.tokens import end_all_tokens
-
-ISSUER = "Vida"
 APP_DEVICE_NAME = "Authenticator app"
 # The demo clinician's authenticator, whose key the README publishes. In development it
 # accepts a code again within its 30 seconds, so the demo can sign in on the web and
@@ -26,6 +24,9 @@ APP_DEVICE_NAME = "Authenticator app"
 DEMO_DEVICE_NAME = "Demo authenticator (development only)"
 BACKUP_DEVICE_NAME = "Backup codes"
 BACKUP_CODE_COUNT = 10
+# An app's 6 digits or a backup code (django-otp's are lowercase base32); anything else
+# is wrong without asking a device, and never reaches the database.
+CODE_SHAPE = re.compile(r"[0-9a-z]{6,16}")
 
 
 def is_enrolled(user):
@@ -40,7 +41,7 @@ def verify(user, code):
     code), and deletes a backup code once used.
     """
     code = "".join((code or "").split()).lower()
-    if not code or len(code) > 16:
+    if not CODE_SHAPE.fullmatch(code):
         return None
     for device in devices_for_user(user):
         verified = verify_token(user, device.persistent_id, code)
@@ -71,15 +72,15 @@ def qr_svg(device):
 
 @transaction.atomic
 def confirm_app_device(device):
-    """Make ``device`` the user's authenticator: other app devices go, API tokens end, new backup codes.
+    """Make ``device`` the user's authenticator: other app devices go, new backup codes.
 
+    Deleting an app device ends the user's API tokens (``security.events``).
     Returns the backup codes, to be shown once.
     """
     user = device.user
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    end_all_tokens(user)
     return new_backup_codes(user)
 
 

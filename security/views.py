@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.shortcuts import redirect, render
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from security import events, second_factor
+from security.lockout import lockout_response
 from security.reauth import mark_password_confirmed, reauthentication_required
 from vida.permissions import needs_second_factor, signed_in
 
@@ -22,6 +24,11 @@ def _next_url(request, default="home"):
     ):
         return candidate
     return reverse(default)
+
+
+def _locked_out(request, user):
+    """django-axes' lockout, which a wrong code counts towards, also refuses the right code."""
+    return not AxesProxyHandler.is_allowed(request, {"username": user.get_username()})
 
 
 def _pass_second_factor(request, user, device):
@@ -41,6 +48,8 @@ def two_factor(request):
         return redirect(f"{reverse('two-factor-setup')}?{urlencode({'next': _next_url(request)})}")
     error = None
     if request.method == "POST":
+        if _locked_out(request, user):
+            return lockout_response(request)
         device = second_factor.verify(user, request.POST.get("otp"))
         if device is not None:
             _pass_second_factor(request, user, device)
@@ -78,6 +87,8 @@ def _enrol(request, user, done):
     device = second_factor.pending_app_device(user)
     error = None
     if request.method == "POST":
+        if _locked_out(request, user):
+            return lockout_response(request)
         if device.verify_token("".join((request.POST.get("otp") or "").split())):
             codes = second_factor.confirm_app_device(device)
             events.second_factor_enrolled(request, user)

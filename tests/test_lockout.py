@@ -4,9 +4,11 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from security.api.views import TokenThrottle
+from security.second_factor import new_backup_codes
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.security_helpers import authenticator, current_code
+from tests.security_helpers import api_token, authenticator, current_code
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +80,49 @@ def test_wrong_second_factor_codes_count_toward_the_lockout(client, clinician):
     wrong = "000000" if current_code(clinician) != "000000" else "111111"
     codes = [client.post("/accounts/two-factor/", {"otp": wrong}).status_code for _ in range(LIMIT)]
     assert codes[-1] == 429 or web_login(clinician, TEST_PASSWORD, addr="10.0.0.5").status_code == 429
+
+
+def test_once_locked_out_the_right_second_factor_code_is_refused_too(clinician):
+    authenticator(clinician)
+    client = Client(REMOTE_ADDR="10.0.0.4")
+    web_login(clinician, TEST_PASSWORD, client=client)
+    wrong = "000000" if current_code(clinician) != "000000" else "111111"
+    for _ in range(LIMIT):
+        client.post("/accounts/two-factor/", {"otp": wrong})
+    right = client.post("/accounts/two-factor/", {"otp": current_code(clinician)})
+    assert right.status_code == 429
+    assert client.get("/clinic/").status_code == 302  # still only half signed in
+
+
+def test_a_nul_in_the_second_factor_code_is_a_wrong_code_not_an_error(client, clinician):
+    authenticator(clinician)
+    new_backup_codes(clinician)  # the backup-code device looks codes up in the database
+    web_login(clinician, TEST_PASSWORD, client=client)
+    response = client.post("/accounts/two-factor/", {"otp": "abc\x00def12"})
+    assert response.status_code == 400
+    assert b"That code is not right" in response.content
+
+
+def test_wrong_passwords_when_deleting_the_account_count_toward_the_lockout(patient):
+    api = APIClient(REMOTE_ADDR="10.0.0.6")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(patient)}")
+    codes = [
+        api.delete("/api/v1/me/", {"password": "guess"}, format="json").status_code for _ in range(LIMIT)
+    ]
+    assert codes[:-1] == [400] * (LIMIT - 1) and codes[-1] == 429
+    assert api.delete("/api/v1/me/", {"password": TEST_PASSWORD}, format="json").status_code == 429
+    assert User.objects.filter(pk=patient.pk).exists()
+    assert web_login(patient, TEST_PASSWORD, addr="10.9.9.9").status_code == 429
+
+
+def test_a_token_sign_in_clears_the_earlier_failures_as_the_web_does(patient):
+    for _ in range(LIMIT - 1):
+        assert token_login(patient, "wrong").status_code == 400
+    assert token_login(patient, TEST_PASSWORD).status_code == 200
+    codes = [token_login(patient, "wrong").status_code for _ in range(LIMIT - 1)]
+    assert codes == [400] * (LIMIT - 1)
+    patient.refresh_from_db()
+    assert patient.last_login is not None
 
 
 def test_the_token_throttle_counts_per_address_not_per_forwarded_header(patient, monkeypatch, settings):

@@ -48,9 +48,12 @@ else:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
     DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'vida.sqlite3'}")}
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-    # A database cache (its table made by a migration) is shared by every process and
-    # counts atomically, as django-axes needs; no server to run.
-    CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://vida_cache")}
+    # A database cache is shared by every process (web, worker, beat), so throttles and
+    # lockouts count across them with no server to run. Its increments are read-then-write,
+    # so two failures in the same instant may count once: fine on one machine, which is why
+    # production uses Redis. Room for far more entries than Django's 300, whose culling
+    # would otherwise let a burst of made-up usernames wipe the counters.
+    CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://vida_cache?max_entries=100000")}
     DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
 # `make bench` mounts a bare insert endpoint to compare the check-in API with

@@ -1,4 +1,4 @@
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
@@ -51,11 +51,17 @@ class RegisterSerializer(serializers.ModelSerializer):
 
 
 class DeleteAccountSerializer(serializers.Serializer):
-    """``{"password"}``: deleting an account takes the password again."""
+    """``{"password"}``: deleting an account takes the password again.
+
+    The context's ``request`` is the plain Django request: the password is checked
+    through ``authenticate`` so django-axes counts a wrong one, as at sign-in.
+    """
 
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
 
     def validate_password(self, value):
-        if not self.context["user"].check_password(value):
+        request = self.context["request"]
+        user = authenticate(request, username=request.user.get_username(), password=value)
+        if user is None or user.pk != request.user.pk:
             raise serializers.ValidationError("That password is not right; nothing was deleted.")
         return value

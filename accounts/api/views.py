@@ -43,7 +43,7 @@ class MeView(generics.RetrieveUpdateDestroyAPIView):
     def delete(self, request):
         if not request.user.is_patient:
             raise PermissionDenied("Clinician and staff accounts are closed by staff.")
-        confirm = DeleteAccountSerializer(data=request.data, context={"user": request.user})
+        confirm = DeleteAccountSerializer(data=request.data, context={"request": request._request})
         confirm.is_valid(raise_exception=True)
         delete_account(request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,3 +1,4 @@
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -38,6 +39,8 @@ class TokenView(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
         auth_token, token = issue_token(user, serializer.validated_data["device"])
+        # A sign-in like the web's: django-axes clears this account's earlier failures.
+        user_logged_in.send(sender=type(user), request=request._request, user=user)
         events.record(request._request, "token_issued", user=user)
         return Response(TokenSerializer({"token": token, "expiry": auth_token.expiry}).data)
 
