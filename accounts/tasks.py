@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from accounts import password_reset
-from vida.emails import is_transient_mail_error
+from vida.emails import backoff_seconds, is_transient_mail_error
 
 
 # Not acks_late: a second run would send a second email with a second link.
@@ -12,5 +12,5 @@ def send_password_reset(self, email):
         password_reset.send_reset_email(email)
     except Exception as error:
         if is_transient_mail_error(error):
-            raise self.retry(countdown=30 * 2**self.request.retries) from error
+            raise self.retry(countdown=backoff_seconds(self.request.retries)) from error
         raise

@@ -135,6 +135,7 @@ class Read(models.TextChoices):
     EXPORT_FHIR = "export_fhir", "an export of your record (FHIR)"
     REPORT = "report", "your visit report (PDF)"
     REVIEW = "review", "your screening, to review a red flag"
+    DIGEST = "digest", "your flags, in their morning email"
 
 
 class AccessLogEntry(models.Model):

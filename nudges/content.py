@@ -62,34 +62,44 @@ WORDING = {
 }
 
 
+@dataclass(frozen=True)
+class Presented:
+    """One nudge as its notice and its email show it."""
+
+    title: str
+    text: str
+    url: str  # a site path
+    link_label: str
+
+
 def alert_patient(nudge):
-    """The patient a red-flag alert is about: (display name, public id), or None if they are gone.
+    """The patient a red-flag alert is about, while its recipient may still see them (vida.access):
+    (name, public id), or None once they have unlinked or are gone.
 
     Read from the ``alert_patient_*`` annotations of ``Nudge.objects.notifications_for``
     when present, else looked up.
     """
     if hasattr(nudge, "alert_patient_id"):
-        found = (nudge.alert_patient_name, nudge.alert_patient_id) if nudge.alert_patient_id else None
-    else:
-        from screening.models import ScreeningResponse
+        return (nudge.alert_patient_name, nudge.alert_patient_id) if nudge.alert_patient_id else None
+    from screening.models import ScreeningResponse
 
-        row = ScreeningResponse.objects.filter(pk=nudge.reference).select_related("patient").first()
-        found = (str(row.patient), row.patient.public_id) if row else None
-    return found
+    row = (
+        ScreeningResponse.objects.for_user(nudge.recipient)
+        .filter(pk=nudge.reference)
+        .select_related("patient")
+    )
+    row = row.first()
+    return (str(row.patient), row.patient.public_id) if row else None
 
 
-def text_of(nudge):
+def present(nudge):
+    """Title, text, link and its label. An alert names its patient and links to their record;
+    once they are out of the recipient's sight it says "A patient" and links to the clinic list."""
     wording = WORDING[nudge.kind]
+    text, url = wording.text, reverse(wording.link_name)
     if nudge.kind == Kind.RED_FLAG_ALERT:
         patient = alert_patient(nudge)
-        return wording.text.format(patient=patient[0] if patient else "A patient")
-    return wording.text
-
-
-def link_of(nudge):
-    """The site path the nudge leads to: its kind's page, or for an alert, that patient's record."""
-    if nudge.kind == Kind.RED_FLAG_ALERT:
-        patient = alert_patient(nudge)
+        text = wording.text.format(patient=patient[0] if patient else "A patient")
         if patient:
-            return reverse("clinic-patient", kwargs={"patient_id": patient[1]})
-    return reverse(WORDING[nudge.kind].link_name)
+            url = reverse("clinic-patient", kwargs={"patient_id": patient[1]})
+    return Presented(title=wording.title, text=text, url=url, link_label=wording.link_label)

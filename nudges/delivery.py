@@ -27,6 +27,7 @@ server within the fraction of a second before the flush could forget one, and
 then that email would go out a second time.
 """
 
+import enum
 import logging
 import time
 import uuid
@@ -42,6 +43,7 @@ from django.utils import timezone
 
 from nudges.emails import nudge_email
 from nudges.models import Nudge, NudgePreferences, Status
+from screening.models import ScreeningResponse
 from vida.emails import is_transient_mail_error
 
 logger = logging.getLogger(__name__)
@@ -59,33 +61,31 @@ class Outcome:
     retry: list = field(default_factory=list)  # ids handed back after a transient error
 
 
-def backoff_seconds(retries):
-    """30 s, 1, 2, 4, 8 minutes: a mail server restarting or a greylisting pause both fit."""
-    return 30 * 2**retries
+class Verdict(enum.Enum):
+    SEND = "send"
+    EXPIRE = "expire"  # no longer wanted: never sent
+    HOLD = "hold"  # back to the outbox for a later pass
 
 
-def still_wanted(nudge, now):
-    """Whether the email is still worth sending now. A daily one that waited past its local day
-    or into quiet hours is not, nor one whose kind or email channel was turned off meanwhile.
-    A red-flag alert is always still wanted (``held_back`` keeps it until quiet hours end)."""
+def verdict(nudge, now):
+    """What to do with a claimed email now.
+
+    Any kind expires once it or email is turned off. A daily one expires when it
+    waited past its local day or into quiet hours. A red-flag alert waits out
+    quiet hours (its in-app notice is already there) and expires once the flag
+    is reviewed or the patient is out of the clinician's sight (unlinked).
+    """
     preferences = NudgePreferences.for_user(nudge.recipient)
     if not (preferences.wants(nudge.kind) and preferences.email):
-        return False
-    if nudge.reference is not None:
-        return True
+        return Verdict.EXPIRE
     local = now.astimezone(zoneinfo.ZoneInfo(preferences.zone_name))
-    return local.date() == nudge.local_date and not preferences.is_quiet(
-        local.time().replace(second=0, microsecond=0)
-    )
-
-
-def held_back(nudge, now):
-    """A red-flag alert's email waits out the clinician's quiet hours (its in-app notice is already there)."""
+    quiet = preferences.is_quiet(local.time().replace(second=0, microsecond=0))
     if nudge.reference is None:
-        return False
-    preferences = NudgePreferences.for_user(nudge.recipient)
-    local = now.astimezone(zoneinfo.ZoneInfo(preferences.zone_name))
-    return preferences.is_quiet(local.time().replace(second=0, microsecond=0))
+        return Verdict.SEND if local.date() == nudge.local_date and not quiet else Verdict.EXPIRE
+    open_flag = ScreeningResponse.objects.for_user(nudge.recipient).unreviewed().filter(pk=nudge.reference)
+    if not open_flag.exists():
+        return Verdict.EXPIRE
+    return Verdict.HOLD if quiet else Verdict.SEND
 
 
 def send_nudges(nudge_ids, now=None):
@@ -112,11 +112,12 @@ def send_nudges(nudge_ids, now=None):
                     # Our claim will soon be handed back to the outbox: stop before racing it.
                     outcome.retry = _hand_back(nudges[position:], token)
                     break
-                if not still_wanted(nudge, now or timezone.now()):
+                decided = verdict(nudge, now or timezone.now())
+                if decided is Verdict.EXPIRE:
                     _finish(nudge, token, Status.EXPIRED)
                     outcome.expired += 1
                     continue
-                if held_back(nudge, now or timezone.now()):
+                if decided is Verdict.HOLD:
                     # Back to the outbox: a later pass hands it over again (REQUEUE_AFTER).
                     _release(nudge, token)
                     outcome.held += 1

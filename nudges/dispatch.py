@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from nudges import rules
+from nudges.delivery import MAX_ATTEMPTS
 from nudges.models import Nudge, Status
 
 logger = logging.getLogger(__name__)
@@ -67,11 +68,17 @@ def run_pass(now=None, *, publish=True):
 
 
 def release_stale_claims(now):
-    """Claims older than VIDA_NUDGE_CLAIM_SECONDS belonged to a worker that died: back to pending."""
+    """Claims older than VIDA_NUDGE_CLAIM_SECONDS belonged to a worker that died: back to pending.
+
+    A row claimed ``MAX_ATTEMPTS`` times fails instead: if it is what stops its
+    worker, it would otherwise stall every batch it joins, forever.
+    """
     cutoff = now - dt.timedelta(seconds=settings.VIDA_NUDGE_CLAIM_SECONDS)
-    released = Nudge.objects.filter(status=Status.SENDING, claimed_at__lt=cutoff).update(
-        status=Status.PENDING, claim=None, enqueued_at=None
+    stale = Nudge.objects.filter(status=Status.SENDING, claimed_at__lt=cutoff)
+    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED, last_error="Its worker stopped before sending it, on every attempt."
     )
+    released = stale.update(status=Status.PENDING, claim=None, enqueued_at=None)
     if released:
         logger.warning("Released %d nudge claims older than %s (a worker died mid-batch)", released, cutoff)
     return released

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import User
-from nudges.content import WORDING, link_of, text_of
+from nudges.content import WORDING
 from nudges.models import Kind
 from vida.emails import absolute_url, build_email
 
@@ -65,9 +65,9 @@ def nudge_email(nudge):
     context = {
         "name": user.display_name or user.username,
         "wording": wording,
-        "text": text_of(nudge),
-        "link": absolute_url(link_of(nudge)),
-        "patients": digest_patients(user) if nudge.kind == Kind.CLINICIAN_DIGEST else [],
+        "text": nudge.presented.text,
+        "link": absolute_url(nudge.presented.url),
+        **(digest_patients(user) if nudge.kind == Kind.CLINICIAN_DIGEST else {}),
         "settings_link": absolute_url(reverse("settings")) + "#reminders",
         "unsubscribe_url": unsubscribe,
     }
@@ -88,16 +88,25 @@ DIGEST_NAMES = 25
 
 
 def digest_patients(clinician):
-    """The clinician's flagged patients, worst first, as (name, flag words, absolute link): the
-    clinic list's own ranking and flags (careteam.clinic), nothing computed here."""
+    """The clinician's flagged patients, worst first: the clinic list's own ranking and flags
+    (careteam.clinic), nothing computed here.
+
+    ``patients`` are the first DIGEST_NAMES as (name, flag words, absolute link), each read
+    written to that patient's access log; ``flagged`` counts them all.
+    """
     from careteam.clinic import FLAG_WORDS, ranked_patients
+    from careteam.models import Read
     from checkins.trends import flags_of
     from nudges.rules import DIGEST_FLAGS
+    from vida.access import log_reads
 
     flagged = ranked_patients(clinician).filter(reduce(operator.or_, (Q(**{f: True}) for f in DIGEST_FLAGS)))
+    named = list(flagged[:DIGEST_NAMES])
+    total = len(named) if len(named) < DIGEST_NAMES else flagged.count()
+    log_reads(clinician, named, Read.DIGEST)
     rows = []
-    for patient in flagged[:DIGEST_NAMES]:
+    for patient in named:
         words = [FLAG_WORDS[flag] for flag in flags_of(patient) if flag in DIGEST_FLAGS]
         link = absolute_url(reverse("clinic-patient", kwargs={"patient_id": patient.public_id}))
         rows.append({"name": str(patient), "flags": ", ".join(words), "link": link})
-    return rows
+    return {"patients": rows, "flagged": total, "more": total - len(rows)}

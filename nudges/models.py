@@ -10,7 +10,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.functional import cached_property
 
 from accounts.timezones import validate_timezone
 
@@ -136,19 +138,20 @@ class NudgeQuerySet(models.QuerySet):
     def notifications_for(self, user):
         """The person's in-app notices, newest first (uses ``nudge_in_app_recent``).
 
-        A red-flag alert names its patient and links to their record: both come
-        along here (``alert_patient_id``, ``alert_patient_name``), so a list of
-        notices is one query.
+        A red-flag alert names its patient and links to their record while the
+        person may still see that patient (``for_user``): both come along here
+        (``alert_patient_id``, ``alert_patient_name``), so a list of notices is one query.
         """
         from screening.models import ScreeningResponse
 
-        about = ScreeningResponse.objects.filter(pk=OuterRef("reference"))
+        about = ScreeningResponse.objects.for_user(user).filter(pk=OuterRef("reference"))
+        name = Coalesce(NullIf("patient__display_name", Value("")), "patient__username")  # as str(User)
         return (
             self.for_recipient(user)
             .filter(in_app=True)
             .annotate(
                 alert_patient_id=Subquery(about.values("patient__public_id")[:1]),
-                alert_patient_name=Subquery(about.values("patient__display_name")[:1]),
+                alert_patient_name=Subquery(about.annotate(name=name).values("name")[:1]),
             )
             .order_by("-created_at")
         )
@@ -208,6 +211,13 @@ class Nudge(models.Model):
                 name="nudge_once_per_reference",
             ),
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="nudge_kind_valid"),
+            # Only the red-flag alert is once per record, so no daily kind can step
+            # around nudge_once_per_kind_per_local_day by carrying a reference.
+            models.CheckConstraint(
+                condition=Q(kind=Kind.RED_FLAG_ALERT, reference__isnull=False)
+                | (~Q(kind=Kind.RED_FLAG_ALERT) & Q(reference__isnull=True)),
+                name="nudge_reference_only_for_alerts",
+            ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="nudge_status_valid"),
             models.CheckConstraint(condition=Q(email=True) | Q(in_app=True), name="nudge_has_a_channel"),
             # Only an emailed nudge has an email status; the others are in_app_only.
@@ -231,6 +241,13 @@ class Nudge(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.recipient} on {self.local_date}"
+
+    @cached_property
+    def presented(self):
+        """Its title, text, link and link label (``nudges.content.present``), worked out once."""
+        from nudges.content import present  # content reads this module's kinds
+
+        return present(self)
 
     @property
     def read(self):

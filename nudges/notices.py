@@ -1,28 +1,17 @@
 """The in-app side of nudges: what a notice says, and which ones /today/ shows."""
 
 import datetime as dt
+from dataclasses import asdict
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from checkins.models import CheckIn
-from nudges.content import WORDING, link_of, text_of
 from nudges.models import Kind, Nudge
 
 # /today/ shows the unread notices of the last few days, newest first.
 TODAY_NOTICE_DAYS = 3
 TODAY_NOTICE_LIMIT = 3
-
-
-def describe(nudge):
-    """The notice's words and link, from its kind's wording (nothing about the person's health)."""
-    wording = WORDING[nudge.kind]
-    return {
-        "title": wording.title,
-        "text": text_of(nudge),
-        "url": link_of(nudge),
-        "link_label": wording.link_label,
-    }
 
 
 def today_notices(patient):
@@ -34,4 +23,4 @@ def today_notices(patient):
         .filter(read_at__isnull=True, created_at__gte=since)
         .exclude(Q(kind=Kind.CHECKIN_REMINDER) & day_checked_in)[:TODAY_NOTICE_LIMIT]
     )
-    return [{"id": nudge.pk, "kind": nudge.kind, **describe(nudge)} for nudge in notices]
+    return [{"id": nudge.pk, "kind": nudge.kind, **asdict(nudge.presented)} for nudge in notices]

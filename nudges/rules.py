@@ -314,7 +314,7 @@ def due_red_flag_alerts(now, clocks):
     Only screenings taken while the link was active and within ALERT_WINDOW,
     still unreviewed. Recorded at once, whatever the hour, so the in-app notice is
     there straight away; the email waits out the clinician's quiet hours
-    (nudges.delivery.held_back).
+    (nudges.delivery.verdict).
     """
     screening = "patient_links__patient__screenings"
     alerts = (

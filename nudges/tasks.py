@@ -9,6 +9,7 @@ import logging
 from celery import shared_task
 
 from nudges import delivery, dispatch
+from vida.emails import backoff_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -28,4 +29,4 @@ def send_nudges(self, nudge_ids):
     if outcome.retry:
         # Past the last retry the rows stay pending and a later dispatch pass hands them
         # over again, until their attempts run out or their day ends.
-        raise self.retry(args=[outcome.retry], countdown=delivery.backoff_seconds(self.request.retries))
+        raise self.retry(args=[outcome.retry], countdown=backoff_seconds(self.request.retries))

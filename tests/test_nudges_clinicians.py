@@ -7,7 +7,10 @@ import pytest
 import time_machine
 from django.core import mail
 
+from careteam import actions as careteam_actions
+from careteam.models import AccessLogEntry, Read
 from nudges import delivery, dispatch
+from nudges.emails import DIGEST_NAMES
 from nudges.models import Kind, Nudge, NudgePreferences, Status
 from screening import actions as screening_actions
 from tests.careteam_helpers import link
@@ -108,6 +111,33 @@ def test_the_digest_lists_only_that_clinicians_flagged_patients_by_name_and_flag
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
+def test_the_digest_is_in_each_named_patients_access_log_and_leaves_out_an_unlinked_one(doctor):
+    morning = at("Europe/London", 2026, 6, 10, 8, 5)
+    with time_machine.travel(morning, tick=False):
+        maya = patient_with_weeks(doctor, "Maya", 3, 6)
+        gone = patient_with_weeks(doctor, "Gone Gwen", 3, 7)
+        careteam_actions.unlink(gone, doctor.public_id)
+        nudges = record(morning)
+        (message,) = sent_mail_for([n for n in nudges if n.recipient == doctor and n.kind == DIGEST])
+    assert "Maya" in message.body and "Gone Gwen" not in message.body
+    assert message.subject.endswith(": 1 with a flag")
+    logged = AccessLogEntry.objects.filter(clinician=doctor, what=Read.DIGEST)
+    assert list(logged.values_list("patient", flat=True)) == [maya.pk]
+
+
+def test_a_long_digest_counts_every_flagged_patient_and_says_how_many_more(doctor):
+    morning = at("Europe/London", 2026, 6, 10, 8, 5)
+    flagged = DIGEST_NAMES + 2
+    with time_machine.travel(morning, tick=False):
+        for n in range(flagged):
+            patient_with_weeks(doctor, f"Patient {n}", 3, 6)
+        nudges = record(morning)
+        (message,) = sent_mail_for([n for n in nudges if n.recipient == doctor and n.kind == DIGEST])
+    assert message.subject.endswith(f": {flagged} with a flag")
+    assert "and 2 more on the clinic list" in message.body
+    assert "and 2 more on the clinic list" in message.alternatives[0].content
+
+
 def test_a_clinician_who_turned_the_digest_off_gets_none(doctor):
     NudgePreferences.objects.create(user=doctor, clinician_digest=False, reminder_time=dt.time(8))
     with time_machine.travel(at("Europe/London", 2026, 6, 10, 7, 0), tick=False):
@@ -167,6 +197,31 @@ def test_an_alert_in_quiet_hours_is_on_the_clinic_page_at_once_and_emailed_when_
         assert len(sent_mail_for([alert])) == 1
     alert.refresh_from_db()
     assert alert.status == Status.SENT
+
+
+@pytest.mark.parametrize("settled_by", ["unlinking", "a review"])
+def test_a_held_alert_is_not_emailed_once_the_patient_unlinks_or_the_flag_is_reviewed(
+    doctor, client, settled_by
+):
+    patient = PatientFactory(display_name="Noor")
+    linked_at(doctor, patient)
+    night = at("Europe/London", 2026, 6, 10, 23, 0)
+    with time_machine.travel(night, tick=False):
+        response = screening_actions.record_screening(patient, "hip-pattern-v1", answers(leg_weakness=True))
+    (alert,) = alerts(record(night + dt.timedelta(minutes=5)))
+    if settled_by == "unlinking":
+        careteam_actions.unlink(patient, doctor.public_id)
+    else:
+        screening_actions.mark_reviewed(response, doctor)
+    with time_machine.travel(at("Europe/London", 2026, 6, 11, 8, 0), tick=False):
+        assert sent_mail_for([alert]) == []
+        notices = sign_in(client, doctor).get("/api/v1/me/notifications/").json()["results"]
+    alert.refresh_from_db()
+    assert alert.status == Status.EXPIRED
+    if settled_by == "unlinking":
+        (notice,) = notices
+        assert "Noor" not in notice["text"] and str(patient.public_id) not in notice["url"]
+        assert notice["text"].startswith("A patient's latest screening")
 
 
 def test_no_alert_for_a_red_flag_raised_before_the_link_or_already_reviewed(doctor):

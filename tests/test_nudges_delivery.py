@@ -17,7 +17,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from nudges import delivery, dispatch, tasks
+from nudges import dispatch, tasks
 from nudges.models import Nudge, NudgePreferences, Status
 from tests.conftest import client_for
 from tests.factories import CheckInFactory, PatientFactory
@@ -120,7 +120,7 @@ def test_two_dispatch_passes_at_once_send_one_email_each(mailbox):
 
 
 def test_a_transient_smtp_error_is_retried_with_backoff_and_each_email_sent_once(mailbox, monkeypatch):
-    monkeypatch.setattr(delivery, "backoff_seconds", lambda retries: 0)  # 30 s in production
+    monkeypatch.setattr(tasks, "backoff_seconds", lambda retries: 0)  # 30 s in production
     zone = zone_at_midday()
     patients = [due_patient(zone) for _ in range(3)]
     mailbox.replies = ["451 4.3.0 Mailbox busy, try again later"]

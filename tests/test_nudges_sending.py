@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
 
 from nudges import delivery, dispatch
 from nudges.models import Kind, Nudge, Status
@@ -55,6 +56,40 @@ def test_an_email_no_longer_wanted_is_not_sent_and_its_notice_stays(preferences,
     assert mail.outbox == []
     nudge.refresh_from_db()
     assert nudge.status == Status.EXPIRED and nudge.in_app
+
+
+def test_a_daily_kind_cannot_carry_a_reference_past_the_once_a_day_rule():
+    patient = patient_in("Europe/London")
+    pending_nudge(patient)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Nudge.objects.create(
+            recipient=patient,
+            kind=Kind.CHECKIN_REMINDER,
+            local_date=dt.date(2026, 6, 10),
+            reference="6f1c0a52-3a43-4c5e-9a55-0d2c3f6ad001",
+            email=True,
+            in_app=True,
+            status=Status.PENDING,
+        )
+    assert Nudge.objects.count() == 1
+
+
+def test_a_claim_its_worker_never_finished_is_retried_then_failed_after_the_last_attempt(settings):
+    stuck = pending_nudge(patient_in("Europe/London"))
+    long_ago = EVENING - dt.timedelta(seconds=settings.VIDA_NUDGE_CLAIM_SECONDS + 1)
+    claimed = {
+        "status": Status.SENDING,
+        "claim": "6f1c0a52-3a43-4c5e-9a55-0d2c3f6ad002",
+        "claimed_at": long_ago,
+    }
+    Nudge.objects.filter(pk=stuck.pk).update(attempts=delivery.MAX_ATTEMPTS - 1, **claimed)
+    assert dispatch.release_stale_claims(EVENING) == 1
+    stuck.refresh_from_db()
+    assert stuck.status == Status.PENDING
+    Nudge.objects.filter(pk=stuck.pk).update(attempts=delivery.MAX_ATTEMPTS, **claimed)
+    assert dispatch.release_stale_claims(EVENING) == 0
+    stuck.refresh_from_db()
+    assert stuck.status == Status.FAILED and stuck.last_error
 
 
 def test_send_here_drains_the_outbox_without_a_broker():

@@ -41,6 +41,12 @@ def absolute_url(path):
     return f"{settings.VIDA_BASE_URL}{path}"
 
 
+def backoff_seconds(retries):
+    """How long to wait before retrying a transient mail error: 30 s, 1, 2, 4, 8 minutes.
+    A mail server restarting or a greylisting pause both fit."""
+    return 30 * 2**retries
+
+
 def is_transient_mail_error(error):
     """Worth retrying later: the connection failed or the server said 4xx ("try again"). A 5xx is final."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):

@@ -6,7 +6,6 @@ from rest_framework import serializers
 
 from accounts.api.serializers import timezone_field
 from nudges.models import Channel, Kind, Nudge, kinds_for
-from nudges.notices import describe
 
 TIME_FORMAT = "%H:%M"
 
@@ -99,9 +98,11 @@ class ReminderSettingsSerializer(serializers.Serializer):
 
 class NotificationSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=Kind.choices, read_only=True)
-    title = serializers.SerializerMethodField()
-    text = serializers.SerializerMethodField()
-    url = serializers.SerializerMethodField(help_text="Site path the notice leads to.")
+    title = serializers.CharField(source="presented.title", read_only=True)
+    text = serializers.CharField(source="presented.text", read_only=True)
+    url = serializers.CharField(
+        source="presented.url", read_only=True, help_text="Site path the notice leads to."
+    )
     read = serializers.BooleanField(
         read_only=True, help_text='PATCH {"read": true|false} marks it read or unread.'
     )
@@ -110,15 +111,6 @@ class NotificationSerializer(serializers.ModelSerializer):
         model = Nudge
         fields = ["id", "kind", "title", "text", "url", "local_date", "created_at", "read", "read_at"]
         read_only_fields = ["id", "local_date", "created_at", "read_at"]
-
-    def get_title(self, nudge) -> str:
-        return describe(nudge)["title"]
-
-    def get_text(self, nudge) -> str:
-        return describe(nudge)["text"]
-
-    def get_url(self, nudge) -> str | None:
-        return describe(nudge)["url"]
 
 
 class NotificationReadSerializer(serializers.Serializer):
