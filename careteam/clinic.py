@@ -16,14 +16,6 @@ from vida.access import log_reads, visible_patients
 
 PAGE_SIZE = 50
 
-# Each flag by its name in words, as the clinic pages and the morning digest show it.
-FLAG_WORDS = {
-    "red_flag": "red flag",
-    "worsening": "worsening",
-    "improving": "improving",
-    "no_recent_checkin": "no recent check-in",
-}
-
 # The day the patient reports a doctor checked their unreviewed (urgent) red flag, if they have:
 # the list shows "patient reports checked on DATE" until a clinician reviews it.
 DOCTOR_CHECKED_ON = Subquery(

@@ -12,12 +12,12 @@ from rest_framework.exceptions import ValidationError
 
 from careteam import actions, clinic
 from careteam.api.serializers import NoteSerializer
-from careteam.clinic import FLAG_WORDS
 from careteam.models import AccessLogEntry, CareLink, ClinicianNote, Read, ShareCode
 from checkins import trend_words, trends
+from checkins.trend_words import FLAG_WORDS
 from checkins.views import chosen_days, trend_context
 from screening.models import ScreeningResponse
-from stretches.views import relief_rows
+from stretches.recommend import relief_rows
 from vida.access import access_patient
 from vida.forms import first_errors, form_values
 from vida.permissions import clinician_required, patient_required

@@ -14,6 +14,15 @@ REGIONS = (("back", "Lower back"), ("hip", "Hip"))
 # The first-week comparison waits until this week no longer overlaps the first.
 FIRST_WEEK_COMPARABLE_AFTER = trends.BASELINE_DAYS + trends.WEEK_DAYS
 
+# Each flag by its name in words, in trends.FLAGS order (worst first): the clinic
+# pages, the morning digest and the visit report all say them so.
+FLAG_WORDS = {
+    "red_flag": "red flag",
+    "worsening": "worsening",
+    "no_recent_checkin": "no recent check-in",
+    "improving": "improving",
+}
+
 
 @dataclass(frozen=True)
 class Voice:
@@ -34,6 +43,13 @@ PATIENT = Voice(
     you="you",
     start_week="Check in today to start this week's average.",
     no_sitting="Add your hours of sitting to your check-ins (under “More about today”) to see this.",
+)
+# The visit report: written to the patient who brings it, read on paper (no app to go to).
+REPORT = Voice(
+    your="your",
+    you="you",
+    start_week="",
+    no_sitting="Not enough data yet: no hours of sitting have been recorded with the check-ins.",
 )
 CLINICIAN = Voice(
     your="their",
@@ -73,32 +89,43 @@ def days_since_first(first_checkin, today):
     return 0 if first_checkin is None else (today - first_checkin).days + 1
 
 
-def week_card(report, voice=PATIENT):
-    """This week against last week and against the first week, per region."""
+def first_week_comparable(first_checkin, today):
+    """Whether this week is compared with the first week yet (FIRST_WEEK_COMPARABLE_AFTER)."""
+    return days_since_first(first_checkin, today) >= FIRST_WEEK_COMPARABLE_AFTER
+
+
+def week_notes(report, voice=PATIENT):
+    """What the "This week" card says beside the figures: what cannot be compared yet."""
     summary = report.summary
-    card = Card("This week")
     if summary["back_7d_mean"] is None:
-        card.ready = False
-        card.lines.append(f"No check-ins in the last 7 days yet. {voice.start_week}".strip())
-        return card
-    since_first = days_since_first(report.first_checkin, report.today)
-    first_week_done = since_first >= FIRST_WEEK_COMPARABLE_AFTER
-    for region, label in REGIONS:
-        now = summary[f"{region}_7d_mean"]
-        parts = [f"{label}: 7-day average {points(now)}"]
-        previous = summary[f"{region}_prev_7d_mean"]
-        if previous is not None:
-            parts.append(change(now, previous, "last week"))
-        if first_week_done:
-            parts.append(change(now, summary[f"{region}_baseline_mean"], voice("{your} first week")))
-        card.lines.append(", ".join(parts) + ".")
+        return [f"No check-ins in the last 7 days yet. {voice.start_week}".strip()]
+    notes = []
     if summary["back_prev_7d_mean"] is None:
-        card.lines.append("Last week has no check-ins, so there is nothing to compare this week with yet.")
-    if not first_week_done:
-        card.lines.append(
+        notes.append("Last week has no check-ins, so there is nothing to compare this week with yet.")
+    if not first_week_comparable(report.first_checkin, report.today):
+        notes.append(
             voice("The comparison with {your} first week appears once this week no longer overlaps it: ")
-            + f"{since_first} of the {FIRST_WEEK_COMPARABLE_AFTER} days needed."
+            + f"{days_since_first(report.first_checkin, report.today)} of the {FIRST_WEEK_COMPARABLE_AFTER} days needed."
         )
+    return notes
+
+
+def week_card(report, voice=PATIENT):
+    """This week against last week and against the first week, per region, then ``week_notes``."""
+    summary = report.summary
+    card = Card("This week", ready=summary["back_7d_mean"] is not None)
+    if card.ready:
+        compare_first = first_week_comparable(report.first_checkin, report.today)
+        for region, label in REGIONS:
+            now = summary[f"{region}_7d_mean"]
+            parts = [f"{label}: 7-day average {points(now)}"]
+            previous = summary[f"{region}_prev_7d_mean"]
+            if previous is not None:
+                parts.append(change(now, previous, "last week"))
+            if compare_first:
+                parts.append(change(now, summary[f"{region}_baseline_mean"], voice("{your} first week")))
+            card.lines.append(", ".join(parts) + ".")
+    card.lines.extend(week_notes(report, voice))
     return card
 
 
@@ -173,7 +200,7 @@ def progress_line(summary, first_checkin, today):
     """
     if summary["back_7d_mean"] is None:
         return None
-    compare = days_since_first(first_checkin, today) >= FIRST_WEEK_COMPARABLE_AFTER
+    compare = first_week_comparable(first_checkin, today)
     parts = []
     for region, label in REGIONS:
         now, first = summary[f"{region}_7d_mean"], summary[f"{region}_baseline_mean"]

@@ -5,8 +5,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from checkins import actions, rules, trend_words, trends
 from checkins.api.serializers import CheckInSerializer, FlareSerializer
 from checkins.models import CHECKIN_FIELDS, CheckIn, Flare
-from screening.status import red_flag_banner
-from stretches.recommend import today_recommendation
+from screening.status import pause_notice, unsettled_red_flag
+from stretches.recommend import recommendation
 from vida.forms import error_summary, first_errors, form_values, scale_options
 from vida.permissions import patient_required
 from vida.regions import LeadingRegion
@@ -65,6 +65,7 @@ def today(request):
     else:
         values = as_form_strings(existing) if existing else {"date": local_today.isoformat()}
     progress = trends.summary_row(patient, trends.LocalDates.for_patient(patient))
+    pausing = unsettled_red_flag(patient)  # one look-up for the notice and the suggestions
     context = {
         "values": values,
         "errors": errors,
@@ -75,8 +76,8 @@ def today(request):
         "back_options": scale_options(values.get("back_pain")),
         "hip_options": scale_options(values.get("hip_pain")),
         "regions": LeadingRegion.choices,
-        "red_flag": red_flag_banner(patient),
-        "recommendation": today_recommendation(patient),
+        "red_flag": pause_notice(pausing),
+        "recommendation": recommendation(patient, pausing),
         "progress": trend_words.progress_line(
             trends.summary_of(progress), progress.first_checkin, local_today
         ),

@@ -94,8 +94,9 @@ def digest_patients(clinician):
     ``patients`` are the first DIGEST_NAMES as (name, flag words, absolute link), each read
     written to that patient's access log; ``flagged`` counts them all.
     """
-    from careteam.clinic import FLAG_WORDS, ranked_patients
+    from careteam.clinic import ranked_patients
     from careteam.models import Read
+    from checkins.trend_words import FLAG_WORDS
     from checkins.trends import flags_of
     from nudges.rules import DIGEST_FLAGS
     from vida.access import log_reads

@@ -26,23 +26,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from checkins import trend_words, trends
+from checkins.trend_words import FLAG_WORDS
 from reports.chart import chart
 from screening.models import ScreeningResponse
-from stretches.recommend import relief_by_video
-from stretches.views import change_words
+from stretches.recommend import relief_rows
 
 # ?days= of both endpoints, and the pages' links.
 REPORT_DAYS = (30, 90, 365)
 DEFAULT_DAYS = 90
-RELIEF_SHOWN = 3  # the videos with the most relief
+VOICE = trend_words.REPORT
 
-# The trend flags as the clinician pages name them (DESIGN.md), worst first as trends.FLAGS.
-FLAG_WORDS = {
-    "red_flag": "red flag",
-    "worsening": "worsening",
-    "no_recent_checkin": "no recent check-in",
-    "improving": "improving",
-}
 FLAG_MEANINGS = {
     "red_flag": "a screening red flag that no clinician has reviewed yet",
     "worsening": f"a 7-day average at least {trends.WORSENING_POINTS} points above the week before",
@@ -165,14 +158,26 @@ def mean_words(value):
     return "–" if value is None else trend_words.points(value)
 
 
-def region_rows(summary):
-    """This week, last week and the first week, per region, written as trend_words writes them."""
+def signed_points(difference):
+    """A change on the 0-10 scale, rounded as trend_words rounds: "+1.2", "0.0", a minus sign for a fall."""
+    difference = round(difference, 1)
+    return trend_words.points(0) if difference == 0 else f"{difference:+.1f}".replace("-", "−")
+
+
+def region_rows(report):
+    """This week, last week and the first week, per region, written as trend_words writes them.
+
+    The change since the first week shows once trend_words compares them (until then
+    the week's notes say how many days are still needed).
+    """
+    summary = report.summary
+    compare_first = trend_words.first_week_comparable(report.first_checkin, report.today)
     rows = []
     for region, label in trend_words.REGIONS:
         now, first = summary[f"{region}_7d_mean"], summary[f"{region}_baseline_mean"]
         since = "–"
-        if now is not None and first is not None:
-            since = f"{now - first:+.1f}".replace("-", "−")
+        if compare_first and now is not None and first is not None:
+            since = signed_points(now - first)
         rows.append(
             RegionRow(
                 label=label,
@@ -210,13 +215,6 @@ def sitting_figures(result):
     )
 
 
-def sitting_words(result):
-    """trend_words' sentence, except the app's hint about where to enter sitting hours."""
-    if result["cut_hours"] is None:
-        return "Not enough data yet: no hours of sitting have been recorded with the check-ins."
-    return trend_words.sitting_sentence(result)
-
-
 def red_flag_status(response, later, zone):
     """Where a red flag stands, in words; ``later`` is the next screening after it, if any."""
     if response.reviewed_at is not None:
@@ -236,9 +234,9 @@ def red_flag_status(response, later, zone):
 def screening_part(patient, period_start):
     """The latest screening, and every red flag raised in the period or still open, newest first.
 
-    Two queries: the responses from the period on, with the one before it (so
-    the latest is there even when it is older, and an open red flag, which is
-    always the latest); and which red flag is open, by the screening app's rule.
+    One query: the responses from the period on, with the one before it, so the
+    latest is there even when it is older. An open red flag is the latest
+    response's, unreviewed (``ScreeningResponse.objects.unreviewed``'s rule).
     """
     responses = list(
         ScreeningResponse.objects.for_patient(patient)
@@ -246,10 +244,10 @@ def screening_part(patient, period_start):
         .select_related("reviewed_by")
         .order_by("created_at")
     )
-    open_flag = ScreeningResponse.objects.unreviewed().filter(patient=patient).first()
+    latest = responses[-1] if responses else None
     flagged = []
     for index, response in enumerate(responses):
-        is_open = open_flag is not None and response.pk == open_flag.pk
+        is_open = response is latest and response.has_red_flag and response.reviewed_at is None
         if not response.has_red_flag or not (is_open or response.created_at >= period_start):
             continue
         later = responses[index + 1] if index + 1 < len(responses) else None
@@ -264,7 +262,6 @@ def screening_part(patient, period_start):
             )
         )
     flagged.reverse()
-    latest = responses[-1] if responses else None
     return latest, flagged
 
 
@@ -275,19 +272,6 @@ def _latest_before(patient, instant):
         .order_by("-created_at")
         .values("pk")[:1]
     )
-
-
-def relief_part(patient):
-    return [
-        {
-            "title": video.title,
-            "region": video.get_region_display(),
-            "back": change_words(video.back_drop) or "–",
-            "hip": change_words(video.hip_drop) or "–",
-            "sessions": video.rated_sessions,
-        }
-        for video in relief_by_video(patient)[:RELIEF_SHOWN]
-    ]
 
 
 def gather(patient, days=DEFAULT_DAYS, *, made_for=None, now=None):
@@ -307,7 +291,6 @@ def gather(patient, days=DEFAULT_DAYS, *, made_for=None, now=None):
     # the period: a year asked for by someone who joined last month is a month.
     first_checkin = report.first_checkin
     shown = [day for day in window if first_checkin is None or day["date"] >= first_checkin] or window
-    week = trend_words.week_card(report)
     latest, red_flags = screening_part(patient, period_start)
     result = VisitReport(
         patient=patient,
@@ -319,17 +302,16 @@ def gather(patient, days=DEFAULT_DAYS, *, made_for=None, now=None):
         made_for=made_for,
         trends=report,
         shown=shown,
-        regions=region_rows(report.summary),
-        # What the "This week" card says beyond the figures: what cannot be compared yet.
-        week_notes=week.lines[len(trend_words.REGIONS) :] if week.ready else week.lines,
+        regions=region_rows(report),
+        week_notes=trend_words.week_notes(report, VOICE),
         flags=[(FLAG_WORDS[name], FLAG_MEANINGS[name]) for name in report.flags],
-        leading=trend_words.leading_sentence(report.leading_region),
+        leading=trend_words.leading_sentence(report.leading_region, VOICE),
         leading_figures=leading_figures(report.leading_region),
-        sitting=sitting_words(report.sitting_link),
+        sitting=trend_words.sitting_sentence(report.sitting_link, VOICE),
         sitting_figures=sitting_figures(report.sitting_link),
         screening=latest,
         red_flags=red_flags,
-        relief=relief_part(patient),
+        relief=relief_rows(patient),
         checkin_days=sum(1 for day in window if day["back_pain"] is not None),
         flare_count=sum(day["flares"] for day in window),
         sessions_in_period=sum(day["sessions_completed"] for day in window),

@@ -38,7 +38,11 @@ def red_flag_banner(patient) -> dict | None:
 
     /today/, /stretches/ and every player page lead with it.
     """
-    response = unsettled_red_flag(patient)
+    return pause_notice(unsettled_red_flag(patient))
+
+
+def pause_notice(response) -> dict | None:
+    """``red_flag_banner`` for the pausing ``response`` already looked up (None: no notice)."""
     if response is None:
         return None
     result_url = reverse("screening-result", kwargs={"response_id": response.pk})

@@ -9,6 +9,7 @@ from screening.models import ScreeningResponse
 from screening.questionnaire import BOOLEAN, CURRENT
 from screening.scoring import NOT_AN_EMERGENCY_SERVICE
 from screening.status import unsettled_red_flag
+from vida.forms import first_errors
 from vida.permissions import patient_required
 
 HISTORY_SHOWN = 10
@@ -114,17 +115,20 @@ def result(request, response_id):
     if request.method == "POST":
         values = {"checked_on": request.POST.get("checked_on", "")}
         form = DoctorCheckedSerializer(data=values)
-        try:
-            if not form.is_valid():
-                raise ValidationError({"checked_on": [str(form.errors["checked_on"][0])]})
-            actions.record_doctor_checked(patient, form.validated_data["checked_on"], response_id=response.pk)
-        except ValidationError as error:
-            errors = {field: found[0] for field, found in error.message_dict.items()}
+        if not form.is_valid():
+            errors = first_errors(form.errors)
         else:
-            messages.success(
-                request, "Recorded: a doctor has checked these answers. Stretch suggestions are back on."
-            )
-            return redirect("screening-result", response_id=response.pk)
+            try:
+                actions.record_doctor_checked(
+                    patient, form.validated_data["checked_on"], response_id=response.pk
+                )
+            except ValidationError as error:
+                errors = first_errors(error.message_dict)
+            else:
+                messages.success(
+                    request, "Recorded: a doctor has checked these answers. Stretch suggestions are back on."
+                )
+                return redirect("screening-result", response_id=response.pk)
     unsettled = unsettled_red_flag(patient)
     pausing = unsettled is not None and unsettled.pk == response.pk
     context = {

@@ -116,6 +116,35 @@ def relief_by_video(patient):
     )
 
 
+# "What has helped you most": the videos with the most relief, in words.
+RELIEF_SHOWN = 3
+
+
+def change_words(drop):
+    """A mean fall in pain (points on the 0-10 scale), in words."""
+    if drop is None:
+        return None
+    if drop >= 0.05:
+        return f"eased by {drop:.1f} point{'' if round(drop, 1) == 1 else 's'}"
+    if drop <= -0.05:
+        return f"up by {-drop:.1f} point{'' if round(-drop, 1) == 1 else 's'}"
+    return "no change"
+
+
+def relief_rows(patient):
+    """The best few rated videos, their relief in words: the library, the player, the clinician's
+    patient page and the visit report all show these rows."""
+    return [
+        {
+            "video": video,
+            "back": change_words(video.back_drop),
+            "hip": change_words(video.hip_drop),
+            "sessions": video.rated_sessions,
+        }
+        for video in relief_by_video(patient)[:RELIEF_SHOWN]
+    ]
+
+
 def pick_videos(focus, candidates, day):
     """Up to RECOMMENDED_COUNT videos for the focus, preferring relief, varying by ``day``.
 
@@ -143,8 +172,14 @@ def today_recommendation(patient):
     ``videos`` is a list of StretchVideo, empty before the first screening,
     while paused, or while the library has nothing that fits.
     """
-    if screening_status.stretches_paused(patient):
-        focus, reason = choose_focus(paused=True)
+    return recommendation(patient, pausing=screening_status.unsettled_red_flag(patient))
+
+
+def recommendation(patient, pausing):
+    """``today_recommendation`` for a page that has already looked up the ``pausing`` red flag (or None)."""
+    hip_component = None if pausing else screening_status.latest_hip_component(patient)
+    if pausing or hip_component is None:
+        focus, reason = choose_focus(paused=pausing is not None)
         return {"focus": focus, "reason": reason, "videos": []}
     today = patient.local_today()
     checkins = CheckIn.objects.for_patient(patient).order_by("-date")
@@ -153,9 +188,7 @@ def today_recommendation(patient):
         back_pain=last.back_pain if last else None,
         hip_pain=last.hip_pain if last else None,
         from_today=last is not None and last.date == today,
-        hip_component=screening_status.latest_hip_component(patient),
+        hip_component=hip_component,
     )
-    if focus == SCREEN_FIRST:
-        return {"focus": focus, "reason": reason, "videos": []}
     candidates = list(StretchVideo.objects.published().with_relief_for(patient))
     return {"focus": focus, "reason": reason, "videos": pick_videos(focus, candidates, today)}

@@ -26,31 +26,6 @@ LABELS = {
     "hip_pain_after": "Hip after",
 }
 LENGTHS = [(60, "Up to 1 minute"), (120, "Up to 2 minutes"), (300, "Up to 5 minutes")]
-RELIEF_SHOWN = 3
-
-
-def change_words(drop):
-    """A mean fall in pain (points on the 0-10 scale), in words."""
-    if drop is None:
-        return None
-    if drop >= 0.05:
-        return f"eased by {drop:.1f} point{'' if round(drop, 1) == 1 else 's'}"
-    if drop <= -0.05:
-        return f"up by {-drop:.1f} point{'' if round(-drop, 1) == 1 else 's'}"
-    return "no change"
-
-
-def relief_rows(patient):
-    """The "what has helped you most" summary: the best few rated videos, in words."""
-    return [
-        {
-            "video": video,
-            "back": change_words(video.back_drop),
-            "hip": change_words(video.hip_drop),
-            "sessions": video.rated_sessions,
-        }
-        for video in recommend.relief_by_video(patient)[:RELIEF_SHOWN]
-    ]
 
 
 def length_options(chosen):
@@ -82,7 +57,7 @@ def library(request):
         "intensities": StretchVideo.Intensity.choices,
         "lengths": length_options(values.get("max_seconds")),
         "filtered": bool(values),
-        "relief": relief_rows(patient),
+        "relief": recommend.relief_rows(patient),
         # The library stays open during a pause, but leads with the pause notice.
         "red_flag": red_flag_banner(patient),
     }
@@ -139,7 +114,7 @@ def player(request, slug):
         "errors": errors,
         "summary": error_summary(errors, LABELS),
         "scales": {name: scale_options(current.get(name)) for name in PAIN_FIELDS},
-        "relief": relief_rows(patient),
+        "relief": recommend.relief_rows(patient),
         "red_flag": red_flag_banner(patient),
     }
     return render(request, "stretches/player.html", context, status=400 if errors else 200)

@@ -287,6 +287,30 @@ def test_the_days_shown_begin_at_the_first_checkin_in_a_calendar_of_weeks(patien
 
 
 @pytest.mark.django_db
+def test_the_change_since_the_first_week_waits_as_the_note_under_it_says(patient):
+    for ago in range(10):
+        CheckInFactory(
+            patient=patient, date=days_ago(patient, ago), back_pain=5 if ago > 6 else 4, hip_pain=3
+        )
+    report = build.gather(patient, 30)
+    assert [row.since_first for row in report.regions] == ["–", "–"]
+    assert any("10 of the 14 days needed" in note for note in report.week_notes)
+
+
+@pytest.mark.django_db
+def test_the_change_since_the_first_week_is_rounded_as_the_card_rounds_it(patient):
+    # Hip: the first week 20/7 = 2.857, this week (six check-ins) 17/6 = 2.833: a change of -0.02.
+    for ago in range(21):
+        if ago != 3:
+            CheckInFactory(
+                patient=patient, date=days_ago(patient, ago), back_pain=4, hip_pain=2 if ago in (20, 5) else 3
+            )
+    report = build.gather(patient, 30)
+    assert [row.since_first for row in report.regions] == ["0.0", "0.0"]
+    assert not any("days needed" in note for note in report.week_notes)
+
+
+@pytest.mark.django_db
 def test_gathering_takes_as_many_queries_for_a_year_as_for_a_month(patient):
     seed_checkins(patient, days=60)
     screening_actions.record_screening(patient, "hip-pattern-v1", answers(front_hip=True))

@@ -250,7 +250,7 @@ def test_reviewing_an_older_flag_records_no_lift(patient, clinician):
     assert older.reviewed_by == clinician and older.pause_lifted_at is None
 
 
-def test_the_clinician_list_flags_unreviewed_and_paused_apart_in_one_query(
+def test_the_unreviewed_and_unsettled_rules_tell_flagged_and_paused_apart_in_one_query(
     patient, other_patient, patient_api, django_assert_num_queries
 ):
     screen(patient, cancer_history=True)
