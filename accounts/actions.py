@@ -16,9 +16,8 @@ def register_patient(*, username, email, password, timezone, display_name=""):
     )
 
 
-@transaction.atomic
 def delete_account(user):
-    """Delete the account and, by the foreign keys' CASCADE, every row of theirs.
+    """Delete the account and, by the foreign keys' CASCADE, every row of theirs (one transaction, Django's).
 
     Check-ins, flares, screenings, sessions, share codes, care-team links, notes
     about them and their access log all go; clinicians lose access at once.

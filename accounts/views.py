@@ -68,20 +68,16 @@ def signup(request):
 @signed_in_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
-    user = request.user
-    errors = {}
     if request.method == "POST":
         values = form_values(request.POST, ["timezone", "display_name"])
         values.setdefault("display_name", "")
-        serializer = ProfileSerializer(user, data=values, partial=True)
+        serializer = ProfileSerializer(request.user, data=values, partial=True)
         if serializer.is_valid():
             serializer.save()
             messages.success(request, "Settings saved.")
             return redirect("settings")
-        errors = first_errors(serializer.errors)
-    else:
-        values = {"timezone": user.timezone, "display_name": user.display_name}
-    return _settings(request, values=values, errors=errors)
+        return _settings(request, values=values, errors=first_errors(serializer.errors))
+    return _settings(request)
 
 
 def _settings(request, *, values=None, errors=None, delete_error=None):

@@ -39,6 +39,7 @@ from bench.common import (
     goal_line,
     make_api_tokens,
     recreate_database,
+    server_processes,
     start_gunicorn,
     stop,
     vacuum_analyze,
@@ -117,7 +118,7 @@ def run(args):
                 phases.append((f"real {n}", REAL_PATH, args.duration, real_file))
             phases.append((f"bare {args.rounds + 1}", BARE_PATH, args.duration, files["bare"]))
             results = []
-            meter = CpuMeter(server, db_url)
+            meter = CpuMeter(db_url, server_processes(server))
             for name, path, seconds, request_file in phases:
                 print(f"  {name:<13} POST {path:<19} {seconds:>3} s ...", flush=True)
                 before = meter.snapshot()

@@ -117,28 +117,26 @@ def tail(path, lines=20):
 
 
 class CpuMeter:
-    """CPU seconds used by the gunicorn processes and the PostgreSQL backends serving them.
+    """CPU seconds used by some processes and the PostgreSQL backends serving the bench database.
 
     Throughput moves with whatever else the machine runs; the CPU a request costs
     the server moves much less, so CPU per request is the cross-check for a noisy
-    run. Read from /proc (Linux); where it is missing the figures are left out.
+    run. ``processes()`` names the processes to count, asked afresh at each
+    snapshot (workers come and go). Read from /proc (Linux); where it is missing
+    the figures are left out (``available`` is False).
     """
 
-    def __init__(self, server, db_url):
-        self.server_pid = server.pid
+    def __init__(self, db_url, processes):
+        self.processes = processes
         self.db_name = urllib.parse.urlsplit(db_url).path.lstrip("/")
-        self.available = Path(f"/proc/{self.server_pid}/stat").exists()
+        self.available = Path("/proc/self/stat").exists()
         self.admin = maintenance_connection(db_url) if self.available else None
 
     def snapshot(self):
-        """{pid: cpu seconds} for the gunicorn master, its workers and the bench database's backends."""
+        """{pid: cpu seconds} for the processes and the bench database's backends."""
         if not self.available:
             return {}
-        pids = {self.server_pid}
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            fields = self._fields(stat)
-            if fields and int(fields[1]) == self.server_pid:
-                pids.add(int(stat.parent.name))
+        pids = set(self.processes())
         with self.admin.cursor() as cursor:
             cursor.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
@@ -169,6 +167,20 @@ class CpuMeter:
     def close(self):
         if self.admin is not None:
             self.admin.close()
+
+
+def server_processes(server):
+    """For CpuMeter: a gunicorn master (a Popen) and its workers."""
+
+    def pids():
+        found = {server.pid}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            fields = CpuMeter._fields(stat)
+            if fields and int(fields[1]) == server.pid:
+                found.add(int(stat.parent.name))
+        return found
+
+    return pids
 
 
 def git_commit():

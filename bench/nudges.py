@@ -120,16 +120,17 @@ def run(args):
     from nudges.models import Nudge, Status
 
     print("Plain loop: build and send every reminder in this process ...", flush=True)
-    cpu = Cpu(db_url)
+    workers = []
+    cpu = CpuMeter(db_url, lambda: [os.getpid(), *(worker.pid for worker in workers)])
     before = cpu.snapshot()
     loop_seconds, loop_sent = plain_loop()
-    loop_cpu = cpu.used(before)
+    loop_cpu = cpu.used(before, cpu.snapshot()) if cpu.available else None
     print(f"  {loop_sent:,} emails in {loop_seconds:.1f} s ({loop_sent / loop_seconds:,.0f}/s)", flush=True)
 
     print(f"Fan-out: one dispatch pass, {args.workers} worker processes ...", flush=True)
     workers = start_workers(args.workers, db_url, broker, mail_root / "workers")
     try:
-        before = cpu.snapshot([w.pid for w in workers])
+        before = cpu.snapshot()
         t0 = time.monotonic()
         first = dispatch.run_pass()
         dispatch_seconds = time.monotonic() - t0
@@ -137,7 +138,7 @@ def run(args):
         counter = DeliveryCounter(mail_root / "workers")
         stalled = counter.wait_for(first.recorded, workers)
         fanout_seconds = time.monotonic() - t0
-        fanout_cpu = cpu.used(before, [w.pid for w in workers])
+        fanout_cpu = cpu.used(before, cpu.snapshot()) if cpu.available else None
         print(
             f"  all delivered {fanout_seconds:.1f} s after the pass began ({counter.total / fanout_seconds:,.0f}/s)",
             flush=True,
@@ -147,6 +148,7 @@ def run(args):
         counter.read()
     finally:
         stop_workers(workers)
+        cpu.close()
 
     shutil.rmtree(mail_root, ignore_errors=True)
     statuses = collections.Counter(Nudge.objects.values_list("status", flat=True))
@@ -386,39 +388,3 @@ class DeliveryCounter:
 
 def _per_email(seconds, count):
     return None if seconds is None or not count else round(1000 * seconds / count, 3)
-
-
-class Cpu:
-    """CPU seconds of this process, of given worker processes and of every PostgreSQL backend on the bench database."""
-
-    def __init__(self, db_url):
-        self.meter = CpuMeter.__new__(CpuMeter)  # only its /proc reading and the database's backend list
-        self.meter.available = Path("/proc/self/stat").exists()
-        self.meter.db_name = db_url.rsplit("/", 1)[1]
-        self.admin = None
-        if self.meter.available:
-            from bench.common import maintenance_connection
-
-            self.admin = maintenance_connection(db_url)
-
-    def snapshot(self, pids=()):
-        if not self.meter.available:
-            return None
-        with self.admin.cursor() as cursor:
-            cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                [self.meter.db_name],
-            )
-            backends = [pid for (pid,) in cursor.fetchall()]
-        ticks = os.sysconf("SC_CLK_TCK")
-        usage = {}
-        for pid in [os.getpid(), *pids, *backends]:
-            fields = CpuMeter._fields(Path(f"/proc/{pid}/stat"))
-            if fields:
-                usage[pid] = (int(fields[11]) + int(fields[12])) / ticks
-        return usage
-
-    def used(self, before, pids=()):
-        if before is None:
-            return None
-        return CpuMeter.used(before, self.snapshot(pids))
