@@ -83,12 +83,8 @@ def alert_patient(nudge):
         return (nudge.alert_patient_name, nudge.alert_patient_id) if nudge.alert_patient_id else None
     from screening.models import ScreeningResponse
 
-    row = (
-        ScreeningResponse.objects.for_user(nudge.recipient)
-        .filter(pk=nudge.reference)
-        .select_related("patient")
-    )
-    row = row.first()
+    visible = ScreeningResponse.objects.for_user(nudge.recipient).select_related("patient")
+    row = visible.filter(pk=nudge.reference).first()
     return (str(row.patient), row.patient.public_id) if row else None
 
 
